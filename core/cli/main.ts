@@ -1,0 +1,28 @@
+// The `kartstream` command line: a thin layer over the engine, one module per command group.
+import { Command, CommanderError } from 'commander';
+import { describeError, isKartStreamError } from '../errors/kartstream-error.ts';
+import { consoleOutput, type Output } from './output.ts';
+import { addTopologyCommand } from './topology-command.ts';
+
+export const buildProgram = (out: Output): Command => {
+  const program = new Command('kartstream')
+    .description('Learn and rehearse running a real microservice shop on Kubernetes.')
+    .showHelpAfterError('(run kartstream --help for usage)')
+    .exitOverride();
+  addTopologyCommand(program, out);
+  return program;
+};
+
+// Runs the CLI and returns the exit code: 0 success, 1 failure, 2 bad usage.
+export const main = async (argv: string[], out: Output = consoleOutput): Promise<number> => {
+  const program = buildProgram(out);
+  program.configureOutput({ writeOut: (s) => out.print(s), writeErr: (s) => out.info(s) });
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    out.info(`error: ${describeError(error)}`);
+    return isKartStreamError(error) && error.code === 'invalid-input' ? 2 : 1;
+  }
+};

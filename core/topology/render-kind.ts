@@ -1,0 +1,69 @@
+// Renders the topology as a kind cluster config (kind.x-k8s.io/v1alpha4): one worker per pool
+// node, labelled through kind's `labels` field and tainted through a JoinConfiguration patch.
+import { stringify } from 'yaml';
+import type { Pool, Topology } from './schema.ts';
+
+export interface KindNode {
+  role: 'control-plane' | 'worker';
+  image?: string;
+  labels?: Record<string, string>;
+  kubeadmConfigPatches?: string[];
+  extraPortMappings?: { containerPort: number; hostPort: number; listenAddress: string; protocol: 'TCP' }[];
+}
+
+export interface KindConfig {
+  kind: 'Cluster';
+  apiVersion: 'kind.x-k8s.io/v1alpha4';
+  name: string;
+  nodes: KindNode[];
+}
+
+// Workers run `kubeadm join`, so only a JoinConfiguration patch reaches them. The patch has no
+// apiVersion on purpose: kind then applies it to whichever kubeadm API version it uses.
+const taintPatch = (pool: Pool): string =>
+  stringify({
+    kind: 'JoinConfiguration',
+    nodeRegistration: {
+      taints: [{ key: pool.taint.key, value: pool.taint.value, effect: pool.taint.effect }],
+    },
+  });
+
+// Builds the kind config for a lab. The frontend NodePort is mapped on the control plane: it is
+// never failed by a scenario, and kube-proxy forwards a NodePort from any node.
+export const renderKindConfig = (
+  topology: Topology,
+  options: { name: string; nodeImage?: string },
+): KindConfig => {
+  const image = options.nodeImage ? { image: options.nodeImage } : {};
+  const access = topology.frontendAccess;
+  const controlPlanes: KindNode[] = Array.from({ length: topology.controlPlane.nodes }, (_, i) => ({
+    role: 'control-plane',
+    ...image,
+    ...(i === 0
+      ? {
+          extraPortMappings: [
+            {
+              containerPort: access.nodePort,
+              hostPort: access.hostPort,
+              listenAddress: access.listenAddress,
+              protocol: 'TCP',
+            },
+          ],
+        }
+      : {}),
+  }));
+  const workers: KindNode[] = topology.pools.flatMap((pool) =>
+    Array.from({ length: pool.nodes }, () => ({
+      role: 'worker' as const,
+      ...image,
+      labels: { ...pool.labels },
+      kubeadmConfigPatches: [taintPatch(pool)],
+    })),
+  );
+  return {
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    name: options.name,
+    nodes: [...controlPlanes, ...workers],
+  };
+};

@@ -1,0 +1,64 @@
+// Renders the topology's pools as Node objects for the sim backend, where KWOK plays their
+// kubelets: same labels and taints as on kind and EKS, with the pool's simulated capacity.
+import type { V1Node } from '@kubernetes/client-node';
+import type { Pool, Topology } from './schema.ts';
+
+/** Zones the simulated nodes are spread over, like EKS node groups over two AZs. */
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
+
+// Node names read like the pool they belong to: backend-1, backend-2, ...
+export const simNodeName = (pool: string, index: number): string => `${pool}-${index}`;
+
+// One simulated Node; `index` is 1-based within its pool.
+export const renderSimNode = (topology: Topology, pool: Pool, index: number): V1Node => {
+  const name = simNodeName(pool.name, index);
+  const zone = ZONES[(index - 1) % topology.eks.availabilityZones] ?? 'zone-a';
+  const resources = {
+    cpu: pool.capacity.cpu,
+    memory: pool.capacity.memory,
+    pods: String(pool.capacity.pods),
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: {
+        ...pool.labels,
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': pool.eks.instanceType,
+        'topology.kubernetes.io/zone': zone,
+        type: 'kwok',
+      },
+    },
+    spec: {
+      providerID: `kwok://${name}`,
+      taints: [{ key: pool.taint.key, value: pool.taint.value, effect: pool.taint.effect }],
+    },
+    status: {
+      capacity: { ...resources },
+      allocatable: { ...resources },
+      nodeInfo: {
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        kubeletVersion: 'kwok',
+        kubeProxyVersion: 'kwok',
+        bootID: '',
+        containerRuntimeVersion: 'kwok',
+        kernelVersion: '',
+        machineID: '',
+        osImage: 'KWOK simulated node',
+        systemUUID: '',
+      },
+    },
+  };
+};
+
+// Every simulated node of the topology, pool by pool.
+export const renderSimNodes = (topology: Topology): V1Node[] =>
+  topology.pools.flatMap((pool) =>
+    Array.from({ length: pool.nodes }, (_, i) => renderSimNode(topology, pool, i + 1)),
+  );

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopology, renderSimNodes } from '../../../core/topology/index.ts';
+
+describe('renderSimNodes', () => {
+  it('renders one KWOK node per pool node with the pool label, taint and capacity', async () => {
+    const topology = await loadTopology();
+    const nodes = renderSimNodes(topology);
+    expect(nodes.map((n) => n.metadata?.name)).toEqual([
+      'frontend-1',
+      'frontend-2',
+      'backend-1',
+      'backend-2',
+      'database-1',
+      'monitoring-1',
+    ]);
+    for (const node of nodes) {
+      const pool = topology.pools.find((p) => p.name === node.metadata?.labels?.pool);
+      expect(pool).toBeDefined();
+      expect(node.metadata?.annotations?.['kwok.x-k8s.io/node']).toBe('fake');
+      expect(node.spec?.taints).toEqual([{ key: 'pool', value: pool?.name, effect: 'NoSchedule' }]);
+      expect(node.status?.allocatable).toEqual({
+        cpu: pool?.capacity.cpu,
+        memory: pool?.capacity.memory,
+        pods: '110',
+      });
+    }
+  });
+
+  it('spreads a pool over the availability zones', async () => {
+    const nodes = renderSimNodes(await loadTopology());
+    const backend = nodes.filter((n) => n.metadata?.labels?.pool === 'backend');
+    expect(backend.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual([
+      'zone-a',
+      'zone-b',
+    ]);
+  });
+});
