@@ -1,0 +1,84 @@
+// The one --config file given to `kwokctl create cluster`: a KwokctlConfiguration (binaries,
+// loopback-only binding, lab timers) followed by every Stage from infra/sim/stages/.
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+export const STAGES_DIR = fileURLToPath(new URL('../../../infra/sim/stages/', import.meta.url));
+
+/** Lab timers: a dead node is noticed in seconds and its pods evicted in tens of seconds. */
+export const LAB_TIMERS = {
+  /** kwok's default 5 makes node leases 200 s, far too slow for a failover lab. */
+  heartbeatFactor: 1,
+  nodeMonitorGracePeriod: '30s',
+  nodeMonitorPeriod: '2s',
+  /** Seconds a pod tolerates a not-ready or unreachable node before it is evicted. */
+  tolerationSeconds: 10,
+} as const;
+
+export interface KwokctlBinaries {
+  kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  etcd: string;
+  kwok: string;
+  kubectl: string;
+}
+
+export interface KwokctlConfigInput {
+  binaries: KwokctlBinaries;
+  /** Ports picked by the backend, so a port in use is caught before kwokctl runs. */
+  kubeApiserverPort: number;
+}
+
+const arg = (key: string, value: string | number) => ({ key, value: String(value) });
+
+// Renders the KwokctlConfiguration document.
+export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
+  apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+  kind: 'KwokctlConfiguration',
+  options: {
+    runtime: 'binary',
+    // kwokctl binds etcd (no auth) and the apiserver to 0.0.0.0 by default: a laptop lab must
+    // never expose them to the network.
+    bindAddress: '127.0.0.1',
+    kubeApiserverPort: input.kubeApiserverPort,
+    heartbeatFactor: LAB_TIMERS.heartbeatFactor,
+    disableQPSLimits: true,
+    kubeApiserverBinary: input.binaries.kubeApiserver,
+    kubeControllerManagerBinary: input.binaries.kubeControllerManager,
+    kubeSchedulerBinary: input.binaries.kubeScheduler,
+    etcdBinary: input.binaries.etcd,
+    kwokControllerBinary: input.binaries.kwok,
+    kubectlBinary: input.binaries.kubectl,
+  },
+  componentsPatches: [
+    {
+      name: 'kube-controller-manager',
+      extraArgs: [
+        arg('node-monitor-grace-period', LAB_TIMERS.nodeMonitorGracePeriod),
+        arg('node-monitor-period', LAB_TIMERS.nodeMonitorPeriod),
+      ],
+    },
+    {
+      name: 'kube-apiserver',
+      extraArgs: [
+        arg('default-not-ready-toleration-seconds', LAB_TIMERS.tolerationSeconds),
+        arg('default-unreachable-toleration-seconds', LAB_TIMERS.tolerationSeconds),
+      ],
+    },
+  ],
+});
+
+// Reads the Stage documents shipped in infra/sim/stages/.
+export const readStages = async (): Promise<string[]> => {
+  const files = (await readdir(STAGES_DIR)).filter((f) => f.endsWith('.yaml')).sort();
+  return Promise.all(files.map((f) => readFile(join(STAGES_DIR, f), 'utf8')));
+};
+
+// The whole config file: the configuration document, then every stage document.
+export const renderKwokctlConfigFile = async (input: KwokctlConfigInput): Promise<string> => {
+  const stages = await readStages();
+  return [stringify(renderKwokctlConfiguration(input)), ...stages.map((s) => s.trim() + '\n')].join('---\n');
+};

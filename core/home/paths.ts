@@ -1,0 +1,26 @@
+// Where KartStream keeps things: state (labs, tasks, runs) under KARTSTREAM_HOME, and heavy
+// downloads and builds (control-plane binaries) in a cache shared by every lab, keyed by version.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// The user data dir: KARTSTREAM_HOME, else the platform's usual place.
+export const stateHome = (): string => {
+  if (process.env.KARTSTREAM_HOME) return process.env.KARTSTREAM_HOME;
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'kartstream');
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'kartstream');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'kartstream');
+};
+
+// The cache of binaries: KARTSTREAM_CACHE, else the platform's cache dir. Never inside the repo.
+export const cacheHome = (): string => {
+  if (process.env.KARTSTREAM_CACHE) return process.env.KARTSTREAM_CACHE;
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'kartstream');
+  if (process.platform === 'win32')
+    return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'kartstream', 'cache');
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kartstream');
+};
+
+export const labsDir = (): string => join(stateHome(), 'labs');
+export const labDir = (name: string): string => join(labsDir(), name);
+export const tasksDir = (): string => join(stateHome(), 'tasks');

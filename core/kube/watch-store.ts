@@ -1,0 +1,139 @@
+// The single in-memory view of a cluster: informers on nodes, pods, deployments and events.
+// Readers (status, waits, scenario checks, the UI) read it; a change wakes them, nothing polls.
+import {
+  makeInformer,
+  type CoreV1Event,
+  type Informer,
+  type KubernetesObject,
+  type ObjectCache,
+  type V1Deployment,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import type { KubeClients } from './kube-client.ts';
+
+type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
+/** How long a dropped watch waits before it lists and watches again. */
+const RESTART_DELAY_MS = 1000;
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export class WatchStore {
+  private readonly informers: Watched<KubernetesObject>[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly nodeInformer: Watched<V1Node>;
+  private readonly podInformer: Watched<V1Pod>;
+  private readonly deploymentInformer: Watched<V1Deployment>;
+  private readonly eventInformer: Watched<CoreV1Event>;
+  private stopped = false;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+  /** Watch errors seen since start; a restart follows each one. */
+  errors = 0;
+
+  constructor(clients: KubeClients) {
+    const { config, core, apps } = clients;
+    this.nodeInformer = makeInformer(config, '/api/v1/nodes', () => core.listNode());
+    this.podInformer = makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
+    this.deploymentInformer = makeInformer(config, '/apis/apps/v1/deployments', () =>
+      apps.listDeploymentForAllNamespaces(),
+    );
+    this.eventInformer = makeInformer(config, '/api/v1/events', () => core.listEventForAllNamespaces());
+    for (const informer of [
+      this.nodeInformer,
+      this.podInformer,
+      this.deploymentInformer,
+      this.eventInformer,
+    ]) {
+      this.track(informer as unknown as Watched<KubernetesObject>);
+    }
+  }
+
+  private track(informer: Watched<KubernetesObject>): void {
+    this.informers.push(informer);
+    const changed = () => this.notify();
+    informer.on('add', changed);
+    informer.on('update', changed);
+    informer.on('delete', changed);
+    // A dropped watch (apiserver restart, network blip) is listed and watched again.
+    informer.on('error', () => {
+      this.errors += 1;
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        this.restarts.delete(timer);
+        if (!this.stopped) informer.start().catch(() => undefined);
+      }, RESTART_DELAY_MS);
+      this.restarts.add(timer);
+    });
+  }
+
+  // Lists everything once and starts watching; resolves when the first lists are in.
+  async start(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.start()));
+    this.notify();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.restarts) clearTimeout(timer);
+    await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
+    this.listeners.clear();
+  }
+
+  nodes = (): readonly V1Node[] => this.nodeInformer.list();
+  pods = (namespace?: string): readonly V1Pod[] => this.podInformer.list(namespace);
+  deployments = (namespace?: string): readonly V1Deployment[] => this.deploymentInformer.list(namespace);
+  events = (namespace?: string): readonly CoreV1Event[] => this.eventInformer.list(namespace);
+
+  // Calls `listener` after every change; returns the unsubscribe.
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  // Resolves when `check` returns true, re-checking on every change. `check` returns a string
+  // saying what is still missing, which becomes the timeout message.
+  waitFor(what: string, check: () => true | string, options: WaitOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let last = '';
+      const finish = (error?: Error) => {
+        unsubscribe();
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const evaluate = () => {
+        const result = check();
+        if (result === true) finish();
+        else last = result;
+      };
+      const onAbort = () => finish(new KartStreamError('canceled', `canceled while waiting for ${what}`));
+      const timer = setTimeout(
+        () =>
+          finish(
+            new KartStreamError(
+              'timeout',
+              `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}`,
+              {
+                details: last ? [`still waiting for: ${last}`] : [],
+              },
+            ),
+          ),
+        options.timeoutMs,
+      );
+      const unsubscribe = this.onChange(evaluate);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
+      else evaluate();
+    });
+  }
+}

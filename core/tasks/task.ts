@@ -1,0 +1,127 @@
+// Long work runs as a task: a title, steps, progress, a cancel, and a full log kept on disk,
+// also (especially) when it fails. The CLI and the server render the same events.
+import { appendFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { tasksDir } from '../home/paths.ts';
+import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
+import { describeError, isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
+
+export type StepState = 'running' | 'done' | 'failed' | 'canceled';
+
+export interface TaskStep {
+  title: string;
+  state: StepState;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export type TaskEvent =
+  | { type: 'step'; index: number; title: string }
+  | { type: 'progress'; fraction: number; message?: string }
+  | { type: 'log'; line: string }
+  | { type: 'end'; state: 'done' | 'failed' | 'canceled'; error?: string };
+
+/** What a piece of long work is handed: report steps, progress and log lines; obey the signal. */
+export interface TaskReporter {
+  step(title: string): void;
+  progress(fraction: number, message?: string): void;
+  log(line: string): void;
+  readonly signal: AbortSignal;
+  readonly logPath: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  title: string;
+  state: 'running' | 'done' | 'failed' | 'canceled';
+  steps: TaskStep[];
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  logPath: string;
+}
+
+export interface RunTaskOptions {
+  onEvent?: (event: TaskEvent) => void;
+  signal?: AbortSignal;
+}
+
+const now = () => new Date().toISOString();
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+
+// Runs `work` as a task; the log and the record stay under <state>/tasks/<id>/ whatever happens.
+export const runTask = async <T>(
+  title: string,
+  work: (task: TaskReporter) => Promise<T>,
+  options: RunTaskOptions = {},
+): Promise<T> => {
+  const id = `${now().replace(/[:.]/g, '-')}-${slug(title)}-${randomBytes(3).toString('hex')}`;
+  const dir = join(tasksDir(), id);
+  await ensurePrivateDir(dir);
+  const logPath = join(dir, 'log.txt');
+  const record: TaskRecord = { id, title, state: 'running', steps: [], startedAt: now(), logPath };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const emit = (event: TaskEvent) => options.onEvent?.(event);
+  const writeLog = (line: string) => appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
+  const save = () => writePrivateJson(join(dir, 'task.json'), record);
+  const closeStep = (state: StepState) => {
+    const last = record.steps.at(-1);
+    if (last && last.state === 'running') Object.assign(last, { state, endedAt: now() });
+  };
+
+  writeLog(`task: ${title}`);
+  const reporter: TaskReporter = {
+    signal: controller.signal,
+    logPath,
+    step: (stepTitle) => {
+      closeStep('done');
+      record.steps.push({ title: stepTitle, state: 'running', startedAt: now() });
+      writeLog(`step ${record.steps.length}: ${stepTitle}`);
+      void save();
+      emit({ type: 'step', index: record.steps.length - 1, title: stepTitle });
+    },
+    progress: (fraction, message) => {
+      if (message) writeLog(`progress ${Math.round(fraction * 100)}%: ${message}`);
+      emit({ type: 'progress', fraction, message });
+    },
+    log: (line) => {
+      writeLog(line);
+      emit({ type: 'log', line });
+    },
+  };
+
+  await save();
+  try {
+    const result = await work(reporter);
+    closeStep('done');
+    Object.assign(record, { state: 'done', endedAt: now() });
+    writeLog('task done');
+    emit({ type: 'end', state: 'done' });
+    return result;
+  } catch (cause) {
+    const canceled = controller.signal.aborted;
+    closeStep(canceled ? 'canceled' : 'failed');
+    const error =
+      canceled && !isKartStreamError(cause)
+        ? new KartStreamError('canceled', `${title}: canceled`, { cause })
+        : cause;
+    const text = describeError(error);
+    Object.assign(record, { state: canceled ? 'canceled' : 'failed', endedAt: now(), error: text });
+    writeLog(`task ${record.state}: ${text}`);
+    if (cause instanceof Error && cause.stack) writeLog(cause.stack);
+    emit({ type: 'end', state: record.state as 'failed' | 'canceled', error: text });
+    if (isKartStreamError(error)) error.logPath ??= logPath;
+    throw error instanceof Error ? error : new KartStreamError('cluster-failed', text, { logPath });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await save();
+  }
+};
