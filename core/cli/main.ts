@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isKartStreamError } from '../errors/kartstream-error.ts';
 import { consoleOutput, type Output } from './output.ts';
 import { addTopologyCommand } from './topology-command.ts';
+import { addSimCommand } from './sim-command.ts';
+import { addDoctorCommand } from './doctor-command.ts';
+import { addLabCommands } from './lab-commands.ts';
 
 export const buildProgram = (out: Output): Command => {
   const program = new Command('kartstream')
@@ -10,6 +13,9 @@ export const buildProgram = (out: Output): Command => {
     .showHelpAfterError('(run kartstream --help for usage)')
     .exitOverride();
   addTopologyCommand(program, out);
+  addSimCommand(program, out);
+  addDoctorCommand(program, out);
+  addLabCommands(program, out);
   return program;
 };
 

@@ -1,0 +1,48 @@
+// Picks the backend for `up`: the one asked for, else kind where a Docker engine answers, else
+// sim. The reason for the pick is kept so the CLI and the UI can show it.
+import type { BackendName, ClusterBackend } from './cluster-backend.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { probeDockerEngine } from './docker-engine.ts';
+import { simBackend } from './sim/sim-backend.ts';
+
+export const LOCAL_BACKENDS = ['sim', 'kind'] as const;
+
+export interface BackendChoice {
+  backend: ClusterBackend;
+  reason: string;
+}
+
+const kindNotYet = () =>
+  new KartStreamError(
+    'backend-unavailable',
+    'the kind backend is not part of this version of KartStream yet',
+    {
+      fix: 'use --backend sim (a real control plane with simulated nodes; no Docker needed)',
+    },
+  );
+
+// The backend object for a backend name that was already chosen (e.g. read from a lab record).
+export const backendByName = (name: BackendName): ClusterBackend => {
+  if (name === 'sim') return simBackend();
+  throw kindNotYet();
+};
+
+export const chooseBackend = async (requested?: string): Promise<BackendChoice> => {
+  if (requested !== undefined && !(LOCAL_BACKENDS as readonly string[]).includes(requested)) {
+    throw new KartStreamError('invalid-input', `unknown backend ${JSON.stringify(requested)}`, {
+      fix: `use --backend ${LOCAL_BACKENDS.join(' or --backend ')} (or leave it out to pick automatically); EKS is reached with \`kartstream promote\``,
+    });
+  }
+  if (requested === 'sim') return { backend: simBackend(), reason: 'asked for with --backend sim' };
+  if (requested === 'kind') throw kindNotYet();
+  const docker = await probeDockerEngine();
+  if (!docker.engine)
+    return {
+      backend: simBackend(),
+      reason: `no Docker engine answers (${docker.problem}), so the simulated cluster is used`,
+    };
+  return {
+    backend: simBackend(),
+    reason: `a Docker engine answers (${docker.serverVersion}), but the kind backend is not in this version yet, so the simulated cluster is used`,
+  };
+};

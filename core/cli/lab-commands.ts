@@ -1,0 +1,160 @@
+// The lab life cycle on the command line: up, status, kubeconfig, down.
+import type { Command } from 'commander';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { downLab } from '../lab/down-lab.ts';
+import { labContext, labKubeconfigPath, requireLabRecord } from '../lab/lab-record.ts';
+import { labSnapshot, type LabSnapshot } from '../lab/lab-snapshot.ts';
+import { upLab } from '../lab/up-lab.ts';
+import { findSimBinaries } from '../backends/sim/binaries.ts';
+import type { Output } from './output.ts';
+import { taskEventPrinter } from './sim-command.ts';
+import { table } from './table.ts';
+
+const OUTPUTS = ['table', 'json'] as const;
+const checkOutput = (value: string): 'table' | 'json' => {
+  if ((OUTPUTS as readonly string[]).includes(value)) return value as 'table' | 'json';
+  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
+    fix: 'use -o table or -o json',
+  });
+};
+
+const parsePort = (value: string): number => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new KartStreamError(
+      'invalid-input',
+      `--api-port: got ${JSON.stringify(value)}, expected a port number 1-65535`,
+    );
+  }
+  return port;
+};
+
+// Ctrl-C cancels the running task (which then cleans up) instead of killing the process.
+const cancelOnInterrupt = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+};
+
+const renderSnapshot = (s: LabSnapshot): string => {
+  const podsByNode = new Map<string, string[]>();
+  for (const pod of s.pods)
+    podsByNode.set(pod.node, [...(podsByNode.get(pod.node) ?? []), pod.workload || pod.name]);
+  const nodeRows = s.nodes.map((n) => [
+    n.pool,
+    n.name,
+    n.ready ? 'Ready' : 'NotReady',
+    (n.fault ? `fault:${n.fault} ` : '') + (n.schedulable ? '' : 'cordoned'),
+    (podsByNode.get(n.name) ?? []).sort().join(', '),
+  ]);
+  const pending = s.pods.filter((p) => !p.node);
+  const workloadRows = s.workloads.map((w) => [
+    w.name,
+    w.pool,
+    w.desired,
+    w.available,
+    w.ready ? 'yes' : 'no',
+  ]);
+  const lines = [
+    `lab ${s.name} (${s.backend}), ${s.ready ? 'ready' : 'NOT ready'}${s.server ? `, API ${s.server}` : ''}`,
+    '',
+    table(['POOL', 'NODE', 'STATUS', 'NOTES', 'PODS'], nodeRows),
+    '',
+    table(['WORKLOAD', 'POOL', 'DESIRED', 'AVAILABLE', 'READY'], workloadRows),
+  ];
+  if (pending.length > 0) {
+    lines.push('', 'Pending pods:', ...pending.map((p) => `  ${p.name}: ${p.reason ?? 'not scheduled yet'}`));
+  }
+  return lines.join('\n');
+};
+
+const kubectlHint = async (s: LabSnapshot): Promise<string> => {
+  const kubectl = (await findSimBinaries()).found.kubectl?.path;
+  const lines = [
+    '',
+    '',
+    "Use kubectl against the lab (its context defaults to the shop's namespace):",
+    `  export KUBECONFIG=${s.kubeconfig}`,
+    `  ${kubectl ?? 'kubectl'} get pods -o wide`,
+  ];
+  if (kubectl)
+    lines.push(`  (this kubectl matches the lab's Kubernetes version; the kubectl on PATH works too)`);
+  return lines.join('\n');
+};
+
+export const addLabCommands = (program: Command, out: Output): void => {
+  program
+    .command('up')
+    .description(
+      'create a lab (or bring an existing one back): cluster with the four pools, the shop deployed and available',
+    )
+    .option('--backend <backend>', 'sim or kind (default: kind when a Docker engine answers, else sim)')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .option('--topology <file>', 'topology file (default: infra/topology.yaml)')
+    .option('--api-port <port>', 'port of the Kubernetes API on 127.0.0.1 (default: a free one)')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .option('--verbose', 'print every log line of the task')
+    .action(
+      async (opts: {
+        backend?: string;
+        name: string;
+        topology?: string;
+        apiPort?: string;
+        output: string;
+        verbose?: boolean;
+      }) => {
+        const format = checkOutput(opts.output);
+        const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
+        const result = await cancelOnInterrupt((signal) =>
+          upLab(
+            { name: opts.name, backend: opts.backend, topologyFile: opts.topology, apiPort },
+            { signal, onEvent: taskEventPrinter(out, opts.verbose) },
+          ),
+        );
+        out.info(`backend: ${result.record.backend} (${result.backendReason})`);
+        out.info(`task log: ${result.taskLog}`);
+        if (format === 'json') out.print(JSON.stringify(result.snapshot, null, 2));
+        else out.print(renderSnapshot(result.snapshot) + (await kubectlHint(result.snapshot)));
+      },
+    );
+
+  program
+    .command('status')
+    .description('nodes by pool, workloads and pods of a lab')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(async (opts: { name: string; output: string }) => {
+      const format = checkOutput(opts.output);
+      const record = await requireLabRecord(checkLabName(opts.name));
+      const snapshot = await labSnapshot(await labContext(record), record);
+      out.print(format === 'json' ? JSON.stringify(snapshot, null, 2) : renderSnapshot(snapshot));
+    });
+
+  program
+    .command('kubeconfig')
+    .description("print the path of the lab's private kubeconfig")
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .action(async (opts: { name: string }) => {
+      const record = await requireLabRecord(checkLabName(opts.name));
+      out.print(labKubeconfigPath(record.name));
+    });
+
+  program
+    .command('down')
+    .description('stop every process of a lab and remove its files')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .action(async (opts: { name: string }) => {
+      const existed = await downLab(opts.name, { onEvent: taskEventPrinter(out) });
+      out.print(
+        existed
+          ? `lab ${opts.name} is stopped and its files are removed`
+          : `there is no lab named ${opts.name}; nothing to do`,
+      );
+    });
+};

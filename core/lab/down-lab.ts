@@ -1,0 +1,27 @@
+// `down`: stops every process of the lab and removes its files. Safe to run twice.
+import { existsSync } from 'node:fs';
+import { backendByName } from '../backends/choose-backend.ts';
+import { labDir } from '../home/paths.ts';
+import { runTask, type RunTaskOptions } from '../tasks/task.ts';
+import { DEFAULT_TOPOLOGY_FILE } from '../topology/load-topology.ts';
+import { checkLabName } from './lab-name.ts';
+import { labContext, readLabRecord } from './lab-record.ts';
+
+// Returns false when there was no such lab (nothing to do).
+export const downLab = async (name: string, taskOptions: RunTaskOptions = {}): Promise<boolean> => {
+  checkLabName(name);
+  const record = await readLabRecord(name);
+  if (!record && !existsSync(labDir(name))) return false;
+  // A lab dir without a record is what a crash mid-create leaves: it is sim's by construction.
+  const backend = backendByName(record?.backend ?? 'sim');
+  const lab = await labContext({ name, topologyFile: record?.topologyFile ?? DEFAULT_TOPOLOGY_FILE });
+  await runTask(
+    `Stop lab ${name}`,
+    async (task) => {
+      task.step(`Stop the ${backend.name} cluster and remove its files`);
+      await backend.delete(lab, task);
+    },
+    taskOptions,
+  );
+  return true;
+};

@@ -1,0 +1,68 @@
+// What survives a restart about a lab: its backend, topology and ports, in <lab dir>/lab.json
+// (private, written atomically). The cluster itself is the source of truth for everything else.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackendName, LabContext } from '../backends/cluster-backend.ts';
+import { labDir, labsDir } from '../home/paths.ts';
+import { writePrivateJson } from '../home/private-files.ts';
+import { loadTopology } from '../topology/load-topology.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { checkLabName } from './lab-name.ts';
+
+export interface LabRecord {
+  name: string;
+  backend: BackendName;
+  createdAt: string;
+  /** Absolute path of the topology file the lab was created from. */
+  topologyFile: string;
+  state: 'creating' | 'ready' | 'failed';
+  /** The shop's namespace: the default of the lab kubeconfig's context. */
+  namespace: string;
+}
+
+export const SHOP_NAMESPACE = 'shop';
+
+export const labRecordPath = (name: string): string => join(labDir(name), 'lab.json');
+export const labKubeconfigPath = (name: string): string => join(labDir(name), 'kubeconfig');
+
+export const writeLabRecord = (record: LabRecord): Promise<void> =>
+  writePrivateJson(labRecordPath(record.name), record);
+
+// The lab's record, or undefined when there is no such lab.
+export const readLabRecord = async (name: string): Promise<LabRecord | undefined> => {
+  try {
+    return JSON.parse(await readFile(labRecordPath(checkLabName(name)), 'utf8')) as LabRecord;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+// The record of a lab that must exist; a clear error names the labs there are.
+export const requireLabRecord = async (name: string): Promise<LabRecord> => {
+  const record = await readLabRecord(name);
+  if (record) return record;
+  const others = await listLabNames();
+  throw new KartStreamError('not-found', `there is no lab named "${name}"`, {
+    details: others.length ? [`labs here: ${others.join(', ')}`] : ['there are no labs yet'],
+    fix: others.length
+      ? `use --name ${others[0]}, or create it with \`npx kartstream up --name ${name}\``
+      : `create one with \`npx kartstream up --name ${name}\``,
+  });
+};
+
+export const listLabNames = async (): Promise<string[]> => {
+  try {
+    return (await readdir(labsDir())).sort();
+  } catch {
+    return [];
+  }
+};
+
+// Everything a backend needs to act on a lab.
+export const labContext = async (record: Pick<LabRecord, 'name' | 'topologyFile'>): Promise<LabContext> => ({
+  name: record.name,
+  dir: labDir(record.name),
+  kubeconfigPath: labKubeconfigPath(record.name),
+  topology: await loadTopology(record.topologyFile),
+});

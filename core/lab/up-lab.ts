@@ -1,0 +1,159 @@
+// `up`: create (or converge) a lab: cluster with the topology's pools, the shop deployed, every
+// workload available. Runs as a task; on failure the backend's logs join the task log and
+// nothing of a half-created lab is left running.
+import { join } from 'node:path';
+import { resolve } from 'node:path';
+import type { BackendName, ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
+import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
+import { findSimBinaries } from '../backends/sim/binaries.ts';
+import { installSimBinaries } from '../backends/sim/install-from-go.ts';
+import { kubeClients } from '../kube/kube-client.ts';
+import { WatchStore } from '../kube/watch-store.ts';
+import { deployStack, deploymentNames } from '../stack/deploy-stack.ts';
+import { waitDeploymentsAvailable, waitNodesReady } from '../stack/readiness.ts';
+import { renderStack } from '../stack/render-overlay.ts';
+import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';
+import { renderSimNodes } from '../topology/render-sim-nodes.ts';
+import { checkLabName } from './lab-name.ts';
+import { labContext, readLabRecord, SHOP_NAMESPACE, writeLabRecord, type LabRecord } from './lab-record.ts';
+import { labSnapshot, type LabSnapshot } from './lab-snapshot.ts';
+
+export interface UpOptions {
+  name: string;
+  backend?: string;
+  topologyFile?: string;
+  apiPort?: number;
+  /** How long workloads may take to become available. */
+  timeoutMs?: number;
+}
+
+export interface UpResult {
+  record: LabRecord;
+  backendReason: string;
+  created: boolean;
+  snapshot: LabSnapshot;
+  taskLog: string;
+}
+
+const NODES_TIMEOUT_MS = 60_000;
+const WORKLOADS_TIMEOUT_MS = 180_000;
+
+// Everything is checked before anything is created: name, backend, topology.
+export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}): Promise<UpResult> => {
+  const name = checkLabName(options.name);
+  const existing = await readLabRecord(name);
+  const topologyFile = resolve(options.topologyFile ?? existing?.topologyFile ?? DEFAULT_TOPOLOGY_FILE);
+  const topology = await loadTopology(topologyFile);
+  const choice =
+    existing && !options.backend
+      ? {
+          backend: backendByName(existing.backend),
+          reason: `the lab already exists on the ${existing.backend} backend`,
+        }
+      : await chooseBackend(options.backend);
+  const backend = choice.backend;
+  const lab: LabContext = { ...(await labContext({ name, topologyFile })), topology };
+  const record: LabRecord = {
+    name,
+    backend: backend.name,
+    createdAt: existing?.createdAt ?? new Date().toISOString(),
+    topologyFile,
+    state: 'creating',
+    namespace: SHOP_NAMESPACE,
+  };
+
+  let created = false;
+  let taskLog = '';
+  const snapshot = await runTask(
+    `Start lab ${name}`,
+    async (task) => {
+      taskLog = task.logPath;
+      task.log(`backend: ${backend.name} (${choice.reason})`);
+      try {
+        const running = existing ? await backend.isRunning(lab) : false;
+        if (running) {
+          task.step('Use the running cluster');
+        } else {
+          if (existing) {
+            task.step('Remove what is left of the previous run');
+            await backend.delete(lab, task);
+          }
+          if (backend.name === 'sim') await ensureSimBinaries(task);
+          task.step(`Create the ${backend.name} cluster`);
+          await writeLabRecord(record);
+          created = true;
+          await backend.create(lab, task, { apiPort: options.apiPort });
+        }
+        await deployAndWait(lab, backend.name, task, options.timeoutMs ?? WORKLOADS_TIMEOUT_MS);
+        record.state = 'ready';
+        await writeLabRecord(record);
+        return await labSnapshot(lab, record);
+      } catch (error) {
+        if (created) await cleanUpFailedLab(backend, lab, task);
+        throw error;
+      }
+    },
+    taskOptions,
+  );
+  return { record, backendReason: choice.reason, created, snapshot, taskLog };
+};
+
+// The first `up` on a machine builds the control plane (minutes, once; cached by version).
+const ensureSimBinaries = async (task: TaskReporter): Promise<void> => {
+  const report = await findSimBinaries();
+  if (report.missing.length === 0) return;
+  task.step(
+    `Build the missing sim binaries (${report.missing.map((m) => m.name).join(', ')}); the first time takes several minutes`,
+  );
+  await installSimBinaries(task);
+};
+
+const deployAndWait = async (
+  lab: LabContext,
+  target: BackendName,
+  task: TaskReporter,
+  timeoutMs: number,
+): Promise<void> => {
+  const clients = kubeClients(lab.kubeconfigPath);
+  const store = new WatchStore(clients);
+  try {
+    task.step('Wait for every node to be Ready');
+    await store.start();
+    const nodes = renderSimNodes(lab.topology).map((n) => n.metadata?.name ?? '');
+    await waitNodesReady(store, target === 'sim' ? nodes : [], {
+      timeoutMs: NODES_TIMEOUT_MS,
+      signal: task.signal,
+    });
+    task.step('Deploy the shop');
+    const { kubectl } = await simKubectl();
+    const objects = await renderStack(kubectl, target, lab.topology);
+    await deployStack(clients, objects, task);
+    const names = deploymentNames(objects);
+    task.step(`Wait for the ${names.length} workloads to be available`);
+    await waitDeploymentsAvailable(store, SHOP_NAMESPACE, names, { timeoutMs, signal: task.signal });
+  } finally {
+    await store.stop();
+  }
+};
+
+// kubectl for rendering: the lab's own (matching the server), else the one on PATH.
+const simKubectl = async (): Promise<{ kubectl: string }> => {
+  const report = await findSimBinaries();
+  return { kubectl: report.found.kubectl?.path ?? 'kubectl' };
+};
+
+const cleanUpFailedLab = async (
+  backend: ClusterBackend,
+  lab: LabContext,
+  task: TaskReporter,
+): Promise<void> => {
+  const logsDir = join(task.logPath, '..', `${backend.name}-logs`);
+  task.log(
+    `the lab failed to start: keeping the ${backend.name} logs in ${logsDir} and removing the half-created lab`,
+  );
+  await backend.collectLogs(lab, logsDir).catch(() => undefined);
+  await backend
+    .delete(lab, task)
+    .catch((error: unknown) => task.log(`cleanup failed: ${(error as Error).message}`));
+};
