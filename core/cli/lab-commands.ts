@@ -69,7 +69,14 @@ const renderSnapshot = (s: LabSnapshot): string => {
     table(['WORKLOAD', 'POOL', 'DESIRED', 'AVAILABLE', 'READY'], workloadRows),
   ];
   if (pending.length > 0) {
-    lines.push('', 'Pending pods:', ...pending.map((p) => `  ${p.name}: ${p.reason ?? 'not scheduled yet'}`));
+    lines.push(
+      '',
+      'Pending pods:',
+      ...pending.flatMap((p) => [
+        `  ${p.name}: ${p.reason ?? 'not scheduled yet'}`,
+        ...(p.unschedulable ?? []).map((u) => `    - ${u}`),
+      ]),
+    );
   }
   return lines.join('\n');
 };

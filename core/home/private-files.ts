@@ -1,6 +1,7 @@
 // Private files (kubeconfigs, state): written atomically with mode 0600, in 0700 directories.
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 export const ensurePrivateDir = async (dir: string): Promise<void> => {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -10,7 +11,7 @@ export const ensurePrivateDir = async (dir: string): Promise<void> => {
 // Write-then-rename, so a reader never sees half a file and a crash never leaves one.
 export const writePrivateFile = async (file: string, content: string): Promise<void> => {
   await ensurePrivateDir(dirname(file));
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temp, content, { mode: 0o600 });
   await chmod(temp, 0o600);
   await rename(temp, file);

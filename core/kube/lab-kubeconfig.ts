@@ -11,6 +11,21 @@ interface KubeconfigFile {
   'current-context'?: string;
 }
 
+// File references become inline data, so the kubeconfig stands alone (and can be copied).
+const inline = async (
+  entry: Record<string, unknown>,
+  fields: [string, string][],
+): Promise<Record<string, unknown>> => {
+  const out = { ...entry };
+  for (const [fileKey, dataKey] of fields) {
+    const file = out[fileKey];
+    if (typeof file !== 'string') continue;
+    out[dataKey] = (await readFile(file)).toString('base64');
+    delete out[fileKey];
+  }
+  return out;
+};
+
 // Rewrites `source` into a private kubeconfig at `target` for the lab `name`.
 export const writeLabKubeconfig = async (
   source: string,
@@ -26,8 +41,21 @@ export const writeLabKubeconfig = async (
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: id, cluster: cluster.cluster }],
-    users: [{ name: id, user: user.user }],
+    clusters: [
+      {
+        name: id,
+        cluster: await inline(cluster.cluster, [['certificate-authority', 'certificate-authority-data']]),
+      },
+    ],
+    users: [
+      {
+        name: id,
+        user: await inline(user.user, [
+          ['client-certificate', 'client-certificate-data'],
+          ['client-key', 'client-key-data'],
+        ]),
+      },
+    ],
     contexts: [{ name: id, context: { cluster: id, user: id, namespace } }],
     'current-context': id,
   };

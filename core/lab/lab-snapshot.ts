@@ -4,6 +4,7 @@ import type { LabContext } from '../backends/cluster-backend.ts';
 import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
+import { explainPending } from '../stack/explain-pending.ts';
 import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
 import type { LabRecord } from './lab-record.ts';
 
@@ -31,6 +32,8 @@ export interface PodRow {
   phase: string;
   ready: boolean;
   reason?: string;
+  /** For a pod no node takes: why, pool by pool. */
+  unschedulable?: string[];
 }
 
 export interface LabSnapshot {
@@ -91,6 +94,7 @@ export const snapshotFrom = (
     .map((p) => {
       const reason = isPodReady(p) ? undefined : podWaitingReason(p);
       const node = p.spec?.nodeName ?? '';
+      const unschedulable = node ? undefined : explainPending(p, view.nodes());
       return {
         name: p.metadata?.name ?? '',
         workload: p.metadata?.labels?.app ?? '',
@@ -99,6 +103,7 @@ export const snapshotFrom = (
         phase: p.metadata?.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Unknown'),
         ready: isPodReady(p),
         ...(reason ? { reason } : {}),
+        ...(unschedulable ? { unschedulable } : {}),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

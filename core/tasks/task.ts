@@ -71,7 +71,10 @@ export const runTask = async <T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const emit = (event: TaskEvent) => options.onEvent?.(event);
   const writeLog = (line: string) => appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
-  const save = () => writePrivateJson(join(dir, 'task.json'), record);
+  // Saves run one after another, so the last state written is the last state reached.
+  let saving: Promise<void> = Promise.resolve();
+  const save = () =>
+    (saving = saving.then(() => writePrivateJson(join(dir, 'task.json'), record)).catch(() => undefined));
   const closeStep = (state: StepState) => {
     const last = record.steps.at(-1);
     if (last && last.state === 'running') Object.assign(last, { state, endedAt: now() });

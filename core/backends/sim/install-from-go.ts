@@ -1,11 +1,10 @@
 // `sim install` with Go: builds whatever sim binaries are missing from the Go module proxy into
 // the versioned cache. Each component is built into a staging dir next to the cache and then
 // renamed into place, so an interrupted build never leaves a half binary that looks installed.
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
-import { prettyCommand, runCommand } from '../../exec/run-command.ts';
 import { cacheHome } from '../../home/paths.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import {
@@ -17,85 +16,12 @@ import {
   type SimBinaryName,
   type SimComponent,
 } from './binaries.ts';
-import {
-  ETCD_MAIN_GO,
-  kubeLdflags,
-  renderEtcdGoMod,
-  renderKubeWrapperGoMod,
-  renderToolsGo,
-} from './go-modules.ts';
+import { GO_BUILDERS } from './go-builders.ts';
 import { findGo } from './go-toolchain.ts';
 import { noGoError } from './without-go.ts';
 
-interface BuildContext {
-  go: string;
-  /** The binaries of this component to build. */
-  names: readonly SimBinaryName[];
-  /** Where the binaries go; moved into the cache afterwards. */
-  outDir: string;
-  /** A scratch dir for a wrapper module. */
-  workDir: string;
-  task: TaskReporter;
-}
-
 // Rough share of a cold build, for the progress bar (measured: kwok 3m19s, kube 6m12s, etcd 58s).
 const WEIGHT: Record<SimComponent, number> = { kwok: 200, kubernetes: 370, etcd: 60 };
-const GO_ENV = { CGO_ENABLED: '0', GOWORK: 'off' };
-
-const go = (ctx: BuildContext, args: string[], cwd: string, env: Record<string, string> = {}) => {
-  ctx.task.log(`$ ${prettyCommand('go', args)}`);
-  return runCommand(ctx.go, args, {
-    cwd,
-    env: { ...GO_ENV, ...env },
-    log: (line) => ctx.task.log(line),
-    signal: ctx.task.signal,
-  });
-};
-
-const buildKwok = async (ctx: BuildContext): Promise<void> => {
-  const { version } = SIM_COMPONENTS.kwok;
-  const packages = ctx.names.map((name) => `sigs.k8s.io/kwok/cmd/${name}@${version}`);
-  await go(ctx, ['install', ...packages], ctx.workDir, { GOBIN: ctx.outDir });
-};
-
-const buildKubernetes = async (ctx: BuildContext): Promise<void> => {
-  const { version } = SIM_COMPONENTS.kubernetes;
-  const download = await go(ctx, ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], ctx.workDir);
-  const goModPath = (JSON.parse(download) as { GoMod?: string }).GoMod;
-  if (!goModPath) throw new Error(`go mod download gave no GoMod path for k8s.io/kubernetes@${version}`);
-  const upstreamGoMod = await readFile(goModPath, 'utf8');
-  const all = SIM_COMPONENTS.kubernetes.binaries.map((name) => `k8s.io/kubernetes/cmd/${name}`);
-  await writeFile(
-    join(ctx.workDir, 'go.mod'),
-    renderKubeWrapperGoMod({ upstreamGoMod, kubeVersion: version }),
-  );
-  await writeFile(join(ctx.workDir, 'tools.go'), renderToolsGo(all));
-  await go(ctx, ['mod', 'tidy'], ctx.workDir);
-  const packages = ctx.names.map((name) => `k8s.io/kubernetes/cmd/${name}`);
-  const ldflags = kubeLdflags(version);
-  await go(
-    ctx,
-    ['build', '-trimpath', '-ldflags', ldflags, '-o', `${ctx.outDir}/`, ...packages],
-    ctx.workDir,
-  );
-};
-
-const buildEtcd = async (ctx: BuildContext): Promise<void> => {
-  await writeFile(join(ctx.workDir, 'go.mod'), renderEtcdGoMod(SIM_COMPONENTS.etcd.version));
-  await writeFile(join(ctx.workDir, 'main.go'), ETCD_MAIN_GO);
-  await go(ctx, ['mod', 'tidy'], ctx.workDir);
-  await go(
-    ctx,
-    ['build', '-trimpath', '-ldflags', '-s -w', '-o', join(ctx.outDir, 'etcd'), '.'],
-    ctx.workDir,
-  );
-};
-
-const BUILDERS: Record<SimComponent, (ctx: BuildContext) => Promise<void>> = {
-  kwok: buildKwok,
-  kubernetes: buildKubernetes,
-  etcd: buildEtcd,
-};
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
@@ -123,7 +49,7 @@ const buildComponent = async (
   const outDir = await mkdtemp(join(binRoot, `.build-${component}-`));
   const workDir = await mkdtemp(join(tmpdir(), `kartstream-${component}-`));
   try {
-    await BUILDERS[component]({ go: goPath, names, outDir, workDir, task });
+    await GO_BUILDERS[component]({ go: goPath, names, outDir, workDir, task });
     const finalDir = simComponentDir(component);
     await mkdir(finalDir, { recursive: true });
     for (const name of names) {
