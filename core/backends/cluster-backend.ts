@@ -61,6 +61,8 @@ export interface ClusterBackend {
   breakPods(lab: LabContext, namespace: string, selector: string, fault: PodFault): Promise<number>;
   /** Undoes breakPods: the broken pods are replaced by healthy ones. */
   healPods(lab: LabContext, namespace: string, selector: string): Promise<number>;
+  /** Health findings the API cannot give (a dead control-plane process, a paused node). */
+  diagnose(lab: LabContext): Promise<string[]>;
   /** Copies the backend's own logs into `dir` (kept with a failed task's log). */
   collectLogs(lab: LabContext, dir: string): Promise<void>;
 }

@@ -7,6 +7,8 @@ import type { BackendName, ClusterBackend, LabContext } from '../backends/cluste
 import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { installSimBinaries } from '../backends/sim/install-from-go.ts';
+import { requireFreePort } from '../kube/free-port.ts';
+import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { deployStack, deploymentNames } from '../stack/deploy-stack.ts';
@@ -53,6 +55,9 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
         }
       : await chooseBackend(options.backend);
   const backend = choice.backend;
+  // A chosen port that is taken is refused before anything is created.
+  if (options.apiPort !== undefined)
+    await requireFreePort(options.apiPort, 'the Kubernetes API', '--api-port');
   const lab: LabContext = { ...(await labContext({ name, topologyFile })), topology };
   const record: LabRecord = {
     name,
@@ -90,8 +95,9 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
         await writeLabRecord(record);
         return await labSnapshot(lab, record);
       } catch (error) {
+        const findings = await backend.diagnose(lab).catch(() => []);
         if (created) await cleanUpFailedLab(backend, lab, task);
-        throw error;
+        throw explainFailure(error, findings, name, created);
       }
     },
     taskOptions,
@@ -141,6 +147,22 @@ const deployAndWait = async (
 const simKubectl = async (): Promise<{ kubectl: string }> => {
   const report = await findSimBinaries();
   return { kubectl: report.found.kubectl?.path ?? 'kubectl' };
+};
+
+// A failure says what broke in the cluster (e.g. a dead apiserver) and that nothing was left.
+const explainFailure = (error: unknown, findings: string[], name: string, created: boolean): unknown => {
+  if (!isKartStreamError(error) && !(error instanceof Error)) return error;
+  const wrapped = isKartStreamError(error)
+    ? error
+    : new KartStreamError('cluster-failed', `failed to start lab ${name}: ${error.message}`, {
+        cause: error,
+      });
+  wrapped.details.push(...findings);
+  if (created)
+    wrapped.details.push(
+      `the half-created lab was stopped and removed; run \`npx kartstream up --name ${name}\` again`,
+    );
+  return wrapped;
 };
 
 const cleanUpFailedLab = async (

@@ -1,6 +1,6 @@
 // Runs kwokctl for one lab. Its work dir lives inside the lab dir (never ~/.kwok), and it is
 // always given a kubeconfig path of its own so it never edits the user's ~/.kube/config.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabContext } from '../cluster-backend.ts';
@@ -28,22 +28,36 @@ export const kwokctl = (
     env: { ...process.env, ...options.env, KWOK_WORKDIR: kwokWorkdir(lab) },
   });
 
-// The pids of the lab's control-plane processes, from kwokctl's pid files.
-export const labPids = async (lab: Pick<LabContext, 'dir' | 'name'>): Promise<number[]> => {
+// The lab's control-plane processes (component name and pid), from kwokctl's pid files.
+export const labProcesses = async (
+  lab: Pick<LabContext, 'dir' | 'name'>,
+): Promise<{ component: string; pid: number }[]> => {
   const dir = join(kwokClusterDir(lab), 'pids');
   if (!existsSync(dir)) return [];
   const files = (await readdir(dir)).filter((f) => f.endsWith('.pid'));
-  const pids = await Promise.all(
-    files.map(async (f) => Number.parseInt(await readFile(join(dir, f), 'utf8'), 10)),
+  const entries = await Promise.all(
+    files.map(async (f) => ({
+      component: f.replace(/\.pid$/, ''),
+      pid: Number.parseInt(await readFile(join(dir, f), 'utf8'), 10),
+    })),
   );
-  return pids.filter((pid) => Number.isInteger(pid) && pid > 0);
+  return entries.filter((e) => Number.isInteger(e.pid) && e.pid > 0);
 };
 
+export const labPids = async (lab: Pick<LabContext, 'dir' | 'name'>): Promise<number[]> =>
+  (await labProcesses(lab)).map((p) => p.pid);
+
+// Alive means running: a zombie (exited, not yet reaped by a parent) counts as gone.
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 };

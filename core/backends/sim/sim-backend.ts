@@ -3,6 +3,7 @@
 // the topology's nodes. Scheduling, taints, evictions and controllers are the real thing.
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
 import type {
   Availability,
@@ -30,6 +31,7 @@ import {
   kwokctl,
   kwokMergedKubeconfig,
   labPids,
+  labProcesses,
 } from './kwokctl.ts';
 
 /** The label that injects a fault; the stages in infra/sim/stages/ react to it. */
@@ -114,24 +116,35 @@ class SimBackend implements ClusterBackend {
   }
 
   async delete(lab: LabContext, task: TaskReporter): Promise<void> {
-    const report = await findSimBinaries();
-    const binary = report.found.kwokctl?.path;
+    const processes = await labProcesses(lab);
+    const binary = (await findSimBinaries()).found.kwokctl?.path;
     if (binary) {
       await kwokctl(
         binary,
         lab,
         ['delete', 'cluster', '--name', lab.name, '--kubeconfig', kwokMergedKubeconfig(lab)],
-        { log: task.log },
+        {
+          log: task.log,
+        },
       ).catch((error: unknown) =>
         task.log(`kwokctl delete failed, stopping processes directly: ${(error as Error).message}`),
       );
     }
     // Whatever kwokctl left running (or could not stop) is stopped here: no orphans.
-    for (const pid of await labPids(lab)) {
-      if (isAlive(pid)) {
-        task.log(`stopping leftover process ${pid}`);
-        process.kill(pid, 'SIGKILL');
+    if (
+      !(await waitGone(
+        processes.map((p) => p.pid),
+        5_000,
+      ))
+    ) {
+      for (const p of processes.filter((x) => isAlive(x.pid))) {
+        task.log(`stopping leftover ${p.component} (pid ${p.pid})`);
+        process.kill(p.pid, 'SIGKILL');
       }
+      await waitGone(
+        processes.map((p) => p.pid),
+        5_000,
+      );
     }
     await rm(lab.dir, { recursive: true, force: true });
   }
@@ -224,6 +237,12 @@ class SimBackend implements ClusterBackend {
     return pods.length;
   }
 
+  async diagnose(lab: LabContext): Promise<string[]> {
+    return (await labProcesses(lab))
+      .filter((p) => !isAlive(p.pid))
+      .map((p) => `${p.component} (pid ${p.pid}) is not running`);
+  }
+
   async collectLogs(lab: LabContext, dir: string): Promise<void> {
     await cp(join(kwokClusterDir(lab), 'logs'), dir, { recursive: true }).catch(() => undefined);
   }
@@ -245,6 +264,14 @@ class SimBackend implements ClusterBackend {
     }
   }
 }
+
+// Waits until none of `pids` runs; false if some still do after `ms`.
+const waitGone = async (pids: number[], ms: number): Promise<boolean> => {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(100)) {
+    if (!pids.some(isAlive)) return true;
+  }
+  return !pids.some(isAlive);
+};
 
 const ignoreNotFound = (error: unknown) => {
   if (apiStatus(error) !== 404) throw error;
