@@ -1,11 +1,9 @@
-// The lab life cycle on the command line: up, status, kubeconfig, down.
+// The lab life cycle on the command line: up, status, kubeconfig, down. The engine is imported
+// when a command runs, so `--help` and light commands start fast.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
-import { downLab } from '../lab/down-lab.ts';
-import { labContext, labKubeconfigPath, requireLabRecord } from '../lab/lab-record.ts';
-import { labSnapshot, type LabSnapshot } from '../lab/lab-snapshot.ts';
-import { upLab } from '../lab/up-lab.ts';
+import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import type { Output } from './output.ts';
 import { taskEventPrinter } from './sim-command.ts';
@@ -118,6 +116,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
       }) => {
         const format = checkOutput(opts.output);
         const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
+        const { upLab } = await import('../lab/up-lab.ts');
         const result = await cancelOnInterrupt((signal) =>
           upLab(
             { name: opts.name, backend: opts.backend, topologyFile: opts.topology, apiPort },
@@ -138,6 +137,8 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { name: string; output: string }) => {
       const format = checkOutput(opts.output);
+      const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');
+      const { labSnapshot } = await import('../lab/lab-snapshot.ts');
       const record = await requireLabRecord(checkLabName(opts.name));
       const snapshot = await labSnapshot(await labContext(record), record);
       out.print(format === 'json' ? JSON.stringify(snapshot, null, 2) : renderSnapshot(snapshot));
@@ -148,6 +149,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .description("print the path of the lab's private kubeconfig")
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .action(async (opts: { name: string }) => {
+      const { labKubeconfigPath, requireLabRecord } = await import('../lab/lab-record.ts');
       const record = await requireLabRecord(checkLabName(opts.name));
       out.print(labKubeconfigPath(record.name));
     });
@@ -157,6 +159,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .description('stop every process of a lab and remove its files')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .action(async (opts: { name: string }) => {
+      const { downLab } = await import('../lab/down-lab.ts');
       const existed = await downLab(opts.name, { onEvent: taskEventPrinter(out) });
       out.print(
         existed

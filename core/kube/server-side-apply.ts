@@ -34,15 +34,19 @@ export interface ApplyOptions {
   onApplied?: (object: KubernetesObject, index: number, total: number) => void;
 }
 
-// Applies every object; a rejected object fails the whole call naming that object.
+/** Objects of one rank are applied this many at a time. */
+const PARALLEL = 8;
+
+// Applies every object, rank by rank (namespaces before what lives in them), each rank in
+// parallel; a rejected object fails the whole call naming that object.
 export const serverSideApply = async (
   clients: KubeClients,
   objects: KubernetesObject[],
   options: ApplyOptions = {},
 ): Promise<KubernetesObject[]> => {
-  const sorted = [...objects].sort((a, b) => rank(a.kind) - rank(b.kind));
+  const ranks = [...new Set(objects.map((o) => rank(o.kind)))].sort((a, b) => a - b);
   const applied: KubernetesObject[] = [];
-  for (const [index, object] of sorted.entries()) {
+  const applyOne = async (object: KubernetesObject) => {
     if (options.signal?.aborted) throw new KartStreamError('canceled', 'apply canceled');
     try {
       const result = await clients.objects.patch(
@@ -54,14 +58,22 @@ export const serverSideApply = async (
         PatchStrategy.ServerSideApply,
       );
       applied.push(result);
-      options.onApplied?.(object, index, sorted.length);
+      options.onApplied?.(object, applied.length - 1, objects.length);
     } catch (cause) {
+      if (cause instanceof KartStreamError) throw cause;
       const body = (cause as { body?: unknown }).body;
       const reason = typeof body === 'string' ? (safeMessage(body) ?? body) : (cause as Error).message;
       throw new KartStreamError('cluster-failed', `failed to apply ${describeObject(object)}: ${reason}`, {
         cause,
       });
     }
+  };
+  for (const r of ranks) {
+    const queue = objects.filter((o) => rank(o.kind) === r);
+    const workers = Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await applyOne(next);
+    });
+    await Promise.all(workers);
   }
   return applied;
 };

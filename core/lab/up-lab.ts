@@ -1,8 +1,9 @@
 // `up`: create (or converge) a lab: cluster with the topology's pools, the shop deployed, every
 // workload available. Runs as a task; on failure the backend's logs join the task log and
 // nothing of a half-created lab is left running.
-import { join } from 'node:path';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+
 import type { BackendName, ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
 import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
@@ -19,7 +20,7 @@ import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.t
 import { renderSimNodes } from '../topology/render-sim-nodes.ts';
 import { checkLabName } from './lab-name.ts';
 import { labContext, readLabRecord, SHOP_NAMESPACE, writeLabRecord, type LabRecord } from './lab-record.ts';
-import { labSnapshot, type LabSnapshot } from './lab-snapshot.ts';
+import { snapshotFrom, type LabSnapshot } from './lab-snapshot.ts';
 
 export interface UpOptions {
   name: string;
@@ -75,6 +76,13 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
     async (task) => {
       taskLog = task.logPath;
       task.log(`backend: ${backend.name} (${choice.reason})`);
+      // The manifests render while the cluster starts; a broken overlay still fails the task.
+      const startRendering = () => {
+        const started = simKubectl().then(({ kubectl }) => renderStack(kubectl, backend.name, topology));
+        started.catch(() => undefined);
+        return started;
+      };
+      let rendering: Promise<KubernetesObject[]> | undefined;
       try {
         const running = existing ? await backend.isRunning(lab) : false;
         if (running) {
@@ -85,15 +93,22 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
             await backend.delete(lab, task);
           }
           if (backend.name === 'sim') await ensureSimBinaries(task);
+          rendering = startRendering();
           task.step(`Create the ${backend.name} cluster`);
           await writeLabRecord(record);
           created = true;
           await backend.create(lab, task, { apiPort: options.apiPort });
         }
-        await deployAndWait(lab, backend.name, task, options.timeoutMs ?? WORKLOADS_TIMEOUT_MS);
-        record.state = 'ready';
+        const snapshot = await deployAndWait(
+          lab,
+          record,
+          rendering ?? startRendering(),
+          backend.name,
+          task,
+          options.timeoutMs ?? WORKLOADS_TIMEOUT_MS,
+        );
         await writeLabRecord(record);
-        return await labSnapshot(lab, record);
+        return snapshot;
       } catch (error) {
         const findings = await backend.diagnose(lab).catch(() => []);
         if (created) await cleanUpFailedLab(backend, lab, task);
@@ -117,10 +132,12 @@ const ensureSimBinaries = async (task: TaskReporter): Promise<void> => {
 
 const deployAndWait = async (
   lab: LabContext,
+  record: LabRecord,
+  rendering: Promise<KubernetesObject[]>,
   target: BackendName,
   task: TaskReporter,
   timeoutMs: number,
-): Promise<void> => {
+): Promise<LabSnapshot> => {
   const clients = kubeClients(lab.kubeconfigPath);
   const store = new WatchStore(clients);
   try {
@@ -132,12 +149,13 @@ const deployAndWait = async (
       signal: task.signal,
     });
     task.step('Deploy the shop');
-    const { kubectl } = await simKubectl();
-    const objects = await renderStack(kubectl, target, lab.topology);
+    const objects = await rendering;
     await deployStack(clients, objects, task);
     const names = deploymentNames(objects);
     task.step(`Wait for the ${names.length} workloads to be available`);
     await waitDeploymentsAvailable(store, SHOP_NAMESPACE, names, { timeoutMs, signal: task.signal });
+    record.state = 'ready';
+    return snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
   } finally {
     await store.stop();
   }

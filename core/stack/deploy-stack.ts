@@ -11,8 +11,10 @@ export const deployStack = (
 ): Promise<KubernetesObject[]> =>
   serverSideApply(clients, objects, {
     signal: task.signal,
-    onApplied: (object, index, total) =>
-      task.progress((index + 1) / total, `applied ${object.kind}/${object.metadata?.name}`),
+    onApplied: (object, index, total) => {
+      task.log(`applied ${object.kind}/${object.metadata?.name}`);
+      task.progress((index + 1) / total);
+    },
   });
 
 // The names of the Deployments in a rendered set, in a namespace.

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages (idempotent; does nothing when all is there):
+#   promtool (prometheus), amtool + prometheus-alertmanager, ss (iproute2), ps (procps).
+# The sim control-plane binaries are built by `npm test` itself (cached; see docs/sim-binaries.md),
+# which needs Go >= 1.26 on PATH.
+set -euo pipefail
+
+need=()
+command -v promtool >/dev/null || need+=(prometheus)
+command -v prometheus >/dev/null || need+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+command -v amtool >/dev/null || need+=(prometheus-alertmanager)
+command -v ss >/dev/null || need+=(iproute2)
+command -v ps >/dev/null || need+=(procps)
+
+if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  echo "installing Debian packages: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The Debian packages start services; the tests run their own processes on free ports.
+  $sudo systemctl disable --now prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true
+fi
+
+command -v go >/dev/null || echo "warning: Go is not on PATH; npm test builds the sim binaries with Go >= 1.26 unless they are already cached" >&2
+command -v kubectl >/dev/null || echo "note: no kubectl on PATH; tests use the lab's own kubectl from the cache" >&2
+echo "test dependencies are in place"
