@@ -3,6 +3,7 @@
 import type { BackendName, ClusterBackend } from './cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { probeDockerEngine } from './docker-engine.ts';
+import { kindBackend } from './kind/backend.ts';
 import { simBackend } from './sim/sim-backend.ts';
 
 export const LOCAL_BACKENDS = ['sim', 'kind'] as const;
@@ -12,19 +13,13 @@ export interface BackendChoice {
   reason: string;
 }
 
-const kindNotYet = () =>
-  new KartStreamError(
-    'backend-unavailable',
-    'the kind backend is not part of this version of KartStream yet',
-    {
-      fix: 'use --backend sim (a real control plane with simulated nodes; no Docker needed)',
-    },
-  );
-
 // The backend object for a backend name that was already chosen (e.g. read from a lab record).
 export const backendByName = (name: BackendName): ClusterBackend => {
   if (name === 'sim') return simBackend();
-  throw kindNotYet();
+  if (name === 'kind') return kindBackend();
+  throw new KartStreamError('backend-unavailable', `the ${name} backend does not run local labs`, {
+    fix: 'EKS is reached with `kartstream promote`',
+  });
 };
 
 export const chooseBackend = async (requested?: string): Promise<BackendChoice> => {
@@ -34,7 +29,8 @@ export const chooseBackend = async (requested?: string): Promise<BackendChoice> 
     });
   }
   if (requested === 'sim') return { backend: simBackend(), reason: 'asked for with --backend sim' };
-  if (requested === 'kind') throw kindNotYet();
+  // Asked for by name, kind is used even without an engine: its preflight then says what is missing.
+  if (requested === 'kind') return { backend: kindBackend(), reason: 'asked for with --backend kind' };
   const docker = await probeDockerEngine();
   if (!docker.engine)
     return {
@@ -42,7 +38,7 @@ export const chooseBackend = async (requested?: string): Promise<BackendChoice> 
       reason: `no Docker engine answers (${docker.problem}), so the simulated cluster is used`,
     };
   return {
-    backend: simBackend(),
-    reason: `a Docker engine answers (${docker.serverVersion}), but the kind backend is not in this version yet, so the simulated cluster is used`,
+    backend: kindBackend(),
+    reason: `a Docker engine answers (${docker.serverVersion}), so kind runs the lab in real containers`,
   };
 };

@@ -13,6 +13,11 @@ import {
 } from '../backends/sim/binaries.ts';
 import { findOnPath } from '../backends/sim/find-on-path.ts';
 import { findGo } from '../backends/sim/go-toolchain.ts';
+import {
+  kindDoctorSection,
+  renderKindDoctorSection,
+  type KindDoctorSection,
+} from '../backends/kind/doctor-section.ts';
 import type { Output } from './output.ts';
 
 export interface ToolStatus {
@@ -37,6 +42,7 @@ export interface DoctorReport {
   kubectl: ToolStatus;
   docker: ToolStatus & { engine: boolean; serverVersion?: string };
   kind: ToolStatus;
+  kindPreflight: KindDoctorSection;
   prometheus: ToolStatus;
   alertmanager: ToolStatus;
   conclusion: {
@@ -79,7 +85,7 @@ const probeDocker = async (): Promise<DoctorReport['docker']> => {
 };
 
 export const collectDoctorReport = async (): Promise<DoctorReport> => {
-  const [sim, go, kubectl, docker, kind, prometheus, alertmanager] = await Promise.all([
+  const [sim, go, kubectl, docker, kind, prometheus, alertmanager, kindPreflight] = await Promise.all([
     findSimBinaries(),
     findGo(),
     probeTool(['kubectl'], ['version', '--client']),
@@ -87,6 +93,7 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
     probeTool(['kind'], ['version']),
     probeTool(['prometheus']),
     probeTool(['prometheus-alertmanager', 'alertmanager']),
+    kindDoctorSection(),
   ]);
   const simBinaries: SimBinaryStatus[] = SIM_BINARY_NAMES.map((name) => {
     const found = sim.found[name];
@@ -130,6 +137,7 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
     kubectl,
     docker,
     kind,
+    kindPreflight,
     prometheus,
     alertmanager,
     conclusion: { backend, why, sim: { ready: simReady, can, cannot } },
@@ -152,6 +160,7 @@ export const renderDoctorReport = (r: DoctorReport): string => {
   lines.push(toolLine('kind', r.kind));
   lines.push(toolLine('prometheus', r.prometheus));
   lines.push(toolLine('alertmanager', r.alertmanager));
+  lines.push(...renderKindDoctorSection(r.kindPreflight));
   lines.push('conclusion');
   lines.push(`  up would use the ${r.conclusion.backend} backend: ${r.conclusion.why}`);
   lines.push(`  sim backend ${r.conclusion.sim.ready ? 'is ready' : 'is NOT ready'}`);

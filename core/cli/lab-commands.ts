@@ -66,6 +66,15 @@ const renderSnapshot = (s: LabSnapshot): string => {
     '',
     table(['WORKLOAD', 'POOL', 'DESIRED', 'AVAILABLE', 'READY'], workloadRows),
   ];
+  if (s.monitoring) {
+    const running = new Map((s.monitoring.processes ?? []).map((p) => [p.name, p.running]));
+    const state = (name: string) => (running.get(name) === false ? ' (NOT running)' : '');
+    lines.push(
+      '',
+      `Prometheus ${s.monitoring.prometheus}${state('prometheus')}`,
+      `Alertmanager ${s.monitoring.alertmanager}${state('alertmanager')}`,
+    );
+  }
   if (pending.length > 0) {
     lines.push(
       '',
@@ -104,6 +113,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .option('--topology <file>', 'topology file (default: infra/topology.yaml)')
     .option('--api-port <port>', 'port of the Kubernetes API on 127.0.0.1 (default: a free one)')
     .option('-o, --output <format>', 'table or json', 'table')
+    .option('--no-monitoring', 'skip Prometheus and Alertmanager (sim)')
     .option('--verbose', 'print every log line of the task')
     .action(
       async (opts: {
@@ -113,13 +123,20 @@ export const addLabCommands = (program: Command, out: Output): void => {
         apiPort?: string;
         output: string;
         verbose?: boolean;
+        monitoring: boolean;
       }) => {
         const format = checkOutput(opts.output);
         const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
         const { upLab } = await import('../lab/up-lab.ts');
         const result = await cancelOnInterrupt((signal) =>
           upLab(
-            { name: opts.name, backend: opts.backend, topologyFile: opts.topology, apiPort },
+            {
+              name: opts.name,
+              backend: opts.backend,
+              topologyFile: opts.topology,
+              apiPort,
+              noMonitoring: !opts.monitoring,
+            },
             { signal, onEvent: taskEventPrinter(out, opts.verbose) },
           ),
         );

@@ -4,8 +4,11 @@ import { describeError, isKartStreamError } from '../errors/kartstream-error.ts'
 import { consoleOutput, type Output } from './output.ts';
 import { addTopologyCommand } from './topology-command.ts';
 import { addSimCommand } from './sim-command.ts';
+import { addKindCommand } from './kind-command.ts';
 import { addDoctorCommand } from './doctor-command.ts';
 import { addLabCommands } from './lab-commands.ts';
+import { addMonitoringCommands } from './monitoring-commands.ts';
+import { addPromoteCommand } from './promote-command.ts';
 
 export const buildProgram = (out: Output): Command => {
   const program = new Command('kartstream')
@@ -14,8 +17,11 @@ export const buildProgram = (out: Output): Command => {
     .exitOverride();
   addTopologyCommand(program, out);
   addSimCommand(program, out);
+  addKindCommand(program, out);
   addDoctorCommand(program, out);
   addLabCommands(program, out);
+  addMonitoringCommands(program, out);
+  addPromoteCommand(program, out);
   return program;
 };
 

@@ -18,6 +18,8 @@ export interface LabRecord {
   state: 'creating' | 'ready' | 'failed';
   /** The shop's namespace: the default of the lab kubeconfig's context. */
   namespace: string;
+  /** Whether the lab runs Prometheus and Alertmanager. */
+  monitoring: boolean;
 }
 
 export const SHOP_NAMESPACE = 'shop';

@@ -7,6 +7,7 @@ import { WatchStore } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';
 import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
 import type { LabRecord } from './lab-record.ts';
+import { monitoringProcesses, readSimMonitoring, type SimMonitoring } from '../monitoring/sim-monitoring.ts';
 
 export interface NodeRow {
   name: string;
@@ -48,6 +49,8 @@ export interface LabSnapshot {
   pods: PodRow[];
   /** True when every node is Ready and every workload available. */
   ready: boolean;
+  /** Where the lab's Prometheus and Alertmanager answer (sim labs with monitoring). */
+  monitoring?: SimMonitoring & { processes?: { name: string; pid: number; running: boolean }[] };
 }
 
 /** Reads a cluster view: the watch store, or anything with the same readers. */
@@ -131,7 +134,10 @@ export const labSnapshot = async (lab: LabContext, record: LabRecord): Promise<L
   const store = new WatchStore(clients);
   try {
     await store.start();
-    return snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
+    const snapshot = snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
+    const monitoring = await readSimMonitoring(lab);
+    if (monitoring) snapshot.monitoring = { ...monitoring, processes: await monitoringProcesses(lab) };
+    return snapshot;
   } finally {
     await store.stop();
   }

@@ -9,6 +9,8 @@ import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { installSimBinaries } from '../backends/sim/install-from-go.ts';
 import { requireFreePort } from '../kube/free-port.ts';
+import { requireMonitoringBinaries } from '../monitoring/monitoring-binaries.ts';
+import { startSimMonitoring, stopSimMonitoring } from '../monitoring/sim-monitoring.ts';
 import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
@@ -29,6 +31,8 @@ export interface UpOptions {
   apiPort?: number;
   /** How long workloads may take to become available. */
   timeoutMs?: number;
+  /** Skip Prometheus and Alertmanager (sim). */
+  noMonitoring?: boolean;
 }
 
 export interface UpResult {
@@ -56,6 +60,22 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
         }
       : await chooseBackend(options.backend);
   const backend = choice.backend;
+  // A backend that cannot run here (no Docker engine, missing binaries it cannot build) says
+  // so before anything is created.
+  if (!existing) {
+    const availability = await backend.detect();
+    if (!availability.available && backend.name !== 'sim') {
+      throw new KartStreamError(
+        'backend-unavailable',
+        `the ${backend.name} backend cannot run here: ${availability.reason}`,
+        {
+          fix: `${availability.fix ?? 'see: npx kartstream doctor'}; or use --backend sim`,
+        },
+      );
+    }
+  }
+  const monitoring = backend.name === 'sim' && !options.noMonitoring;
+  if (monitoring) await requireMonitoringBinaries();
   // A chosen port that is taken is refused before anything is created.
   if (options.apiPort !== undefined)
     await requireFreePort(options.apiPort, 'the Kubernetes API', '--api-port');
@@ -67,6 +87,7 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
     topologyFile,
     state: 'creating',
     namespace: SHOP_NAMESPACE,
+    monitoring,
   };
 
   let created = false;
@@ -107,6 +128,11 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           task,
           options.timeoutMs ?? WORKLOADS_TIMEOUT_MS,
         );
+        if (monitoring) {
+          task.step('Start Prometheus, Alertmanager and the lab agent');
+          await stopSimMonitoring(lab, task);
+          snapshot.monitoring = await startSimMonitoring(lab, task);
+        }
         await writeLabRecord(record);
         return snapshot;
       } catch (error) {

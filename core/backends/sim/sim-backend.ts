@@ -19,6 +19,7 @@ import { freePort, requireFreePort } from '../../kube/free-port.ts';
 import { kubeClients, apiStatus } from '../../kube/kube-client.ts';
 import { writeLabKubeconfig } from '../../kube/lab-kubeconfig.ts';
 import { serverSideApply } from '../../kube/server-side-apply.ts';
+import { monitoringProcesses, stopSimMonitoring } from '../../monitoring/sim-monitoring.ts';
 import { SHOP_NAMESPACE } from '../../lab/lab-record.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import { renderSimNode, renderSimNodes } from '../../topology/render-sim-nodes.ts';
@@ -116,6 +117,7 @@ class SimBackend implements ClusterBackend {
   }
 
   async delete(lab: LabContext, task: TaskReporter): Promise<void> {
+    await stopSimMonitoring(lab, task);
     const processes = await labProcesses(lab);
     const binary = (await findSimBinaries()).found.kwokctl?.path;
     if (binary) {
@@ -238,9 +240,14 @@ class SimBackend implements ClusterBackend {
   }
 
   async diagnose(lab: LabContext): Promise<string[]> {
-    return (await labProcesses(lab))
-      .filter((p) => !isAlive(p.pid))
-      .map((p) => `${p.component} (pid ${p.pid}) is not running`);
+    const control = (await labProcesses(lab)).map((p) => ({
+      name: p.component,
+      pid: p.pid,
+      running: isAlive(p.pid),
+    }));
+    return [...control, ...(await monitoringProcesses(lab))]
+      .filter((p) => !p.running)
+      .map((p) => `${p.name} (pid ${p.pid}) is not running`);
   }
 
   async collectLogs(lab: LabContext, dir: string): Promise<void> {

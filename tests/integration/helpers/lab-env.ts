@@ -25,7 +25,7 @@ export const cli = async (
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> => {
-  const result = await execa('node', [join(REPO, 'bin/kartstream.js'), ...args], {
+  const result = await execa(process.execPath, [join(REPO, 'bin/kartstream.js'), ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     reject: false,

@@ -1,0 +1,140 @@
+// Image preload: every image the kind overlay names is pulled on the host (in parallel, with
+// progress from the engine's pull events) unless it is there already, then copied into the nodes
+// with `kind load docker-image`. A second `up` finds the images on the host and works offline.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubernetesObject, V1PodSpec } from '@kubernetes/client-node';
+import type Docker from 'dockerode';
+import { KartStreamError } from '../../errors/kartstream-error.ts';
+import { MANIFESTS_DIR, overlayDir, renderKustomization } from '../../stack/render-overlay.ts';
+import type { TaskReporter } from '../../tasks/task.ts';
+import type { EngineProvider } from './engine-endpoint.ts';
+import { kindArgs, runKind } from './kind-cli.ts';
+import { PullProgress, type PullEvent } from './pull-progress.ts';
+
+const PULL_CONCURRENCY = 4;
+
+/** Every container image the objects name (containers and init containers), sorted, once each. */
+export const imagesOf = (objects: readonly KubernetesObject[]): string[] => {
+  const images = new Set<string>();
+  for (const object of objects) {
+    const spec = (
+      object as {
+        spec?: {
+          template?: { spec?: V1PodSpec };
+          jobTemplate?: { spec?: { template?: { spec?: V1PodSpec } } };
+        };
+      }
+    ).spec;
+    const pod = spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])])
+      if (c.image) images.add(c.image);
+  }
+  return [...images].sort();
+};
+
+/** The overlays a kind lab deploys: the shop's, and the monitoring stack's where it exists. */
+export const kindOverlayDirs = (): string[] => {
+  const monitoring = join(MANIFESTS_DIR, 'monitoring', 'overlays', 'kind');
+  return [overlayDir('kind'), ...(existsSync(monitoring) ? [monitoring] : [])];
+};
+
+/** Every image the kind overlays name, rendered with kubectl's kustomize. */
+export const kindOverlayImages = async (kubectl: string): Promise<string[]> =>
+  imagesOf((await Promise.all(kindOverlayDirs().map((dir) => renderKustomization(kubectl, dir)))).flat());
+
+const isPresent = (docker: Docker, image: string): Promise<boolean> =>
+  docker
+    .getImage(image)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+
+const pullOne = (docker: Docker, image: string, progress: PullProgress, onEvent: () => void): Promise<void> =>
+  new Promise((resolve, reject) => {
+    docker.pull(image, {}, (error, stream) => {
+      if (error || !stream) return reject(error ?? new Error('no pull stream'));
+      let failure: string | undefined;
+      docker.modem.followProgress(
+        stream,
+        (finishError: Error | null) =>
+          finishError || failure ? reject(finishError ?? new Error(failure)) : resolve(),
+        (event: PullEvent) => {
+          failure ??= progress.update(image, event);
+          onEvent();
+        },
+      );
+    });
+  });
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+export const inParallel = async <T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> => {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(workers);
+};
+
+/** Pulls what is missing on the host (in parallel), then loads every image into the cluster. */
+export const preloadImages = async (
+  options: {
+    docker: Docker;
+    kind: string;
+    cluster: string;
+    provider: EngineProvider;
+    images: readonly string[];
+  },
+  task: TaskReporter,
+): Promise<{ pulled: string[]; present: string[] }> => {
+  const { docker, images } = options;
+  const progress = new PullProgress(images);
+  const pulled: string[] = [];
+  const present: string[] = [];
+  const failed: string[] = [];
+  let last = 0;
+  const report = (force = false) => {
+    if (!force && Date.now() - last < 1000) return;
+    last = Date.now();
+    task.progress(progress.fraction(), `pulling images: ${progress.summary()}`);
+  };
+  await inParallel(images, PULL_CONCURRENCY, async (image) => {
+    if (await isPresent(docker, image)) {
+      present.push(image);
+      task.log(`image ${image} is already on the host`);
+    } else {
+      task.log(`pulling ${image}`);
+      try {
+        await pullOne(docker, image, progress, report);
+        pulled.push(image);
+        task.log(`pulled ${image}`);
+      } catch (error) {
+        failed.push(`${image}: ${(error as Error).message}`);
+      }
+    }
+    progress.finish(image);
+    report(true);
+  });
+  if (failed.length > 0)
+    throw new KartStreamError(
+      'cluster-failed',
+      `failed to pull ${failed.length} of ${images.length} images`,
+      {
+        details: failed,
+        fix: 'check the network (or a registry mirror); images already pulled are kept, so `up` resumes where it stopped',
+      },
+    );
+  task.progress(1, `loading ${images.length} images into the kind nodes`);
+  await runKind(options.kind, kindArgs.loadImages({ name: options.cluster, images }), {
+    provider: options.provider,
+    log: task.log,
+    signal: task.signal,
+  });
+  return { pulled, present };
+};

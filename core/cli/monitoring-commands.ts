@@ -1,0 +1,96 @@
+// `kartstream alerts` and `kartstream query`: the lab's alerts and PromQL from the terminal.
+import type { Command } from 'commander';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import type { Output } from './output.ts';
+import { table } from './table.ts';
+
+const requireMonitoring = async (name: string) => {
+  const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');
+  const { readSimMonitoring } = await import('../monitoring/sim-monitoring.ts');
+  const record = await requireLabRecord(checkLabName(name));
+  const monitoring = await readSimMonitoring(await labContext(record));
+  if (!monitoring) {
+    throw new KartStreamError('not-found', `lab ${name} runs without monitoring`, {
+      fix: `start it with monitoring: npx kartstream up --name ${name}`,
+    });
+  }
+  return monitoring;
+};
+
+const format = (value: string): 'table' | 'json' => {
+  if (value === 'table' || value === 'json') return value;
+  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
+    fix: 'use -o table or -o json',
+  });
+};
+
+export const addMonitoringCommands = (program: Command, out: Output): void => {
+  program
+    .command('alerts')
+    .description("the lab's alerts: firing, pending and resolved")
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(async (opts: { name: string; output: string }) => {
+      const output = format(opts.output);
+      const { labAlerts } = await import('../monitoring/lab-alerts.ts');
+      const alerts = await labAlerts(await requireMonitoring(opts.name));
+      if (output === 'json') return out.print(JSON.stringify(alerts, null, 2));
+      if (alerts.length === 0) return out.print('no alerts: everything the rules watch is healthy');
+      out.print(
+        table(
+          ['NAME', 'STATE', 'SEVERITY', 'POOL', 'SERVICE', 'SINCE', 'SUMMARY'],
+          alerts.map((a) => [
+            a.name,
+            a.state + (a.suppressed ? ' (suppressed)' : ''),
+            a.severity,
+            a.pool,
+            a.service,
+            a.since,
+            a.summary,
+          ]),
+        ),
+      );
+    });
+
+  program
+    .command('query')
+    .description("run a PromQL query against the lab's Prometheus")
+    .argument('<promql>', 'the query, e.g. kube_deployment_status_replicas_available')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(async (promql: string, opts: { name: string; output: string }) => {
+      const output = format(opts.output);
+      const { PrometheusApi } = await import('../monitoring/prometheus-api.ts');
+      const result = await new PrometheusApi((await requireMonitoring(opts.name)).prometheus).query(promql);
+      if (output === 'json') return out.print(JSON.stringify(result, null, 2));
+      if (result.result.length === 0) return out.print('no data');
+      out.print(
+        table(
+          ['SERIES', 'VALUE'],
+          result.result.map((s) => [
+            `${s.metric.__name__ ?? ''}{${Object.entries(s.metric)
+              .filter(([k]) => k !== '__name__')
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(', ')}}`,
+            s.value[1],
+          ]),
+        ),
+      );
+    });
+
+  // Started by `up` for sim labs; not for people.
+  program
+    .command('lab-agent', { hidden: true })
+    .requiredOption('--kubeconfig <path>')
+    .requiredOption('--port <port>')
+    .requiredOption('--history <path>')
+    .action(async (opts: { kubeconfig: string; port: string; history: string }) => {
+      const { runLabAgent } = await import('../monitoring/lab-agent.ts');
+      await runLabAgent({
+        kubeconfigPath: opts.kubeconfig,
+        port: Number(opts.port),
+        alertHistoryPath: opts.history,
+      });
+    });
+};

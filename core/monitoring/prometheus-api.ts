@@ -1,0 +1,96 @@
+// The engine's monitoring clients: Prometheus' HTTP API (v1) and Alertmanager's API (v2).
+import { KartStreamError } from '../errors/kartstream-error.ts';
+
+const getJson = async <T>(url: string, what: string): Promise<T> => {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (cause) {
+    throw new KartStreamError('backend-unavailable', `${what} does not answer at ${new URL(url).origin}`, {
+      cause,
+      fix: 'check the lab with `npx kartstream status`; `npx kartstream up` restarts its monitoring',
+    });
+  }
+  const body = (await res.json().catch(() => undefined)) as
+    { status?: string; error?: string; data?: unknown } | undefined;
+  if (!res.ok || (body && body.status === 'error')) {
+    throw new KartStreamError(
+      'invalid-input',
+      `${what} refused the request: ${body?.error ?? res.statusText}`,
+    );
+  }
+  return body as T;
+};
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface PromRule {
+  name: string;
+  type: 'alerting' | 'recording';
+  state?: 'inactive' | 'pending' | 'firing';
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  alerts?: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    state: string;
+    activeAt?: string;
+    value?: string;
+  }[];
+}
+
+export class PrometheusApi {
+  constructor(private readonly base: string) {}
+
+  // An instant query; the PromQL error, if any, comes back in Prometheus' own words.
+  async query(promql: string): Promise<{ resultType: string; result: PromSample[] }> {
+    const url = `${this.base}/api/v1/query?query=${encodeURIComponent(promql)}`;
+    return (await getJson<{ data: { resultType: string; result: PromSample[] } }>(url, 'Prometheus')).data;
+  }
+
+  async queryRange(
+    promql: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+  ): Promise<{ resultType: string; result: unknown[] }> {
+    const q = new URLSearchParams({
+      query: promql,
+      start: String(start.getTime() / 1000),
+      end: String(end.getTime() / 1000),
+      step: String(stepSeconds),
+    });
+    return (
+      await getJson<{ data: { resultType: string; result: unknown[] } }>(
+        `${this.base}/api/v1/query_range?${q}`,
+        'Prometheus',
+      )
+    ).data;
+  }
+
+  async alertingRules(): Promise<PromRule[]> {
+    const body = await getJson<{ data: { groups: { rules: PromRule[] }[] } }>(
+      `${this.base}/api/v1/rules?type=alert`,
+      'Prometheus',
+    );
+    return body.data.groups.flatMap((g) => g.rules);
+  }
+}
+
+export interface AmAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy: string[]; silencedBy: string[] };
+}
+
+export class AlertmanagerApi {
+  constructor(private readonly base: string) {}
+
+  async alerts(): Promise<AmAlert[]> {
+    return getJson<AmAlert[]>(`${this.base}/api/v2/alerts`, 'Alertmanager');
+  }
+}
