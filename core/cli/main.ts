@@ -8,6 +8,8 @@ import { addKindCommand } from './kind-command.ts';
 import { addDoctorCommand } from './doctor-command.ts';
 import { addLabCommands } from './lab-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
+import { addActionCommands } from './action-commands.ts';
+import { addScenarioCommands } from './scenario-commands.ts';
 import { addPromoteCommand } from './promote-command.ts';
 
 export const buildProgram = (out: Output): Command => {
@@ -21,6 +23,8 @@ export const buildProgram = (out: Output): Command => {
   addDoctorCommand(program, out);
   addLabCommands(program, out);
   addMonitoringCommands(program, out);
+  addActionCommands(program, out);
+  addScenarioCommands(program, out);
   addPromoteCommand(program, out);
   return program;
 };

@@ -2,7 +2,8 @@
 // held to DNS-label rules up front, with a message that says what to type instead.
 import { KartStreamError } from '../errors/kartstream-error.ts';
 
-export const DEFAULT_LAB_NAME = 'kartstream';
+/** The lab commands act on: KARTSTREAM_LAB (set in a lab shell and for scenario solutions), else "kartstream". */
+export const DEFAULT_LAB_NAME = process.env.KARTSTREAM_LAB || 'kartstream';
 const LAB_NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
 // Returns the name when it is valid; otherwise throws with a suggestion.

@@ -67,7 +67,8 @@ const prometheusConfig = async (lab: LabContext, agentPort: number, alertmanager
       : [];
   return {
     global: { scrape_interval: '5s', evaluation_interval: '5s' },
-    rule_files: [RULES_FILE],
+    // The shared rules, plus the learner's own (kartstream rules add).
+    rule_files: [RULES_FILE, join(monitoringDir(lab), 'rules.d', '*.yaml')],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${alertmanagerPort}`] }] }] },
     scrape_configs: [
       { job_name: 'kube-state-metrics', static_configs: [{ targets: [`127.0.0.1:${agentPort}`] }] },
@@ -141,6 +142,7 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
         `--web.listen-address=127.0.0.1:${promPort}`,
         '--storage.tsdb.retention.time=1d',
+        '--web.enable-lifecycle',
       ],
       ready: `http://127.0.0.1:${promPort}/-/ready`,
     },

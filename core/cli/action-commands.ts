@@ -1,0 +1,75 @@
+// Free-play actions on a lab, for learners and for scenario solutions:
+//   kartstream node fail|heal NODE...   kartstream pool scale POOL --nodes N   kartstream rules add FILE
+import type { Command } from 'commander';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import type { Output } from './output.ts';
+import { taskEventPrinter } from './sim-command.ts';
+
+const parseCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 5000)
+    throw new KartStreamError(
+      'invalid-input',
+      `--nodes: got ${JSON.stringify(value)}, expected a whole number 0-5000`,
+    );
+  return n;
+};
+
+export const addActionCommands = (program: Command, out: Output): void => {
+  const node = program.command('node').description('break and repair nodes of a lab');
+  for (const verb of ['fail', 'heal'] as const) {
+    node
+      .command(verb)
+      .description(
+        verb === 'fail'
+          ? 'make nodes stop reporting Ready, as if their kubelet died'
+          : 'bring failed nodes back',
+      )
+      .argument('<nodes...>', 'node names, e.g. backend-1')
+      .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+      .action(async (nodes: string[], opts: { name: string }) => {
+        const { openLab } = await import('../lab/open-lab.ts');
+        const { lab, backend } = await openLab(opts.name);
+        for (const n of nodes) {
+          await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
+          out.print(
+            `${n}: ${verb === 'fail' ? 'failed (it will turn NotReady in a few seconds)' : 'healed'}`,
+          );
+        }
+      });
+  }
+
+  program
+    .command('pool')
+    .description('node pools of a lab')
+    .command('scale')
+    .description('set the number of nodes of a pool (0 for idle hours)')
+    .argument('<pool>', 'frontend, backend, database or monitoring')
+    .requiredOption('--nodes <n>', 'the number of nodes')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .action(async (pool: string, opts: { nodes: string; name: string }) => {
+      const nodes = parseCount(opts.nodes);
+      const { openLab } = await import('../lab/open-lab.ts');
+      const { runTask } = await import('../tasks/task.ts');
+      const { lab, backend } = await openLab(opts.name);
+      await runTask(`Scale pool ${pool} to ${nodes}`, (task) => backend.scalePool(lab, pool, nodes, task), {
+        onEvent: taskEventPrinter(out),
+      });
+      out.print(`pool ${pool} now has ${nodes} node${nodes === 1 ? '' : 's'}`);
+    });
+
+  program
+    .command('rules')
+    .description("the lab's alert rules")
+    .command('add')
+    .description('check a Prometheus rule file, add it to the lab and reload Prometheus')
+    .argument('<file>', 'a Prometheus rule file (groups: ...)')
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .action(async (file: string, opts: { name: string }) => {
+      const { openLab } = await import('../lab/open-lab.ts');
+      const { addLabRules } = await import('../monitoring/lab-rules.ts');
+      const { lab } = await openLab(opts.name);
+      out.print(`added ${await addLabRules(lab, file)}; Prometheus reloaded its rules`);
+    });
+};

@@ -1,0 +1,39 @@
+// `kartstream scenario lint FILE...`: validates scenario files without touching any cluster.
+// Prints `ok <file> (<id>: N steps)` for each good file and every problem of each bad one
+// (`<file>:<line>: <path>: got ..., expected ...`); all files are checked. Exit code: 0 when all
+// are good; 2 when any is bad (the CLI's code for invalid input: the error is 'invalid-input').
+import type { Command } from 'commander';
+import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
+import { loadScenarioFile } from '../scenarios/load-scenario.ts';
+import { displayPath } from '../validation/load-yaml-file.ts';
+import type { Output } from './output.ts';
+
+export const addScenarioLintCommand = (scenarioCommand: Command, out: Output): void => {
+  scenarioCommand
+    .command('lint')
+    .description('check scenario files: every problem, with its file, line and field')
+    .argument('<files...>', 'scenario YAML files')
+    .action(async (files: string[]) => {
+      const bad: string[] = [];
+      for (const file of files) {
+        try {
+          const { scenario } = await loadScenarioFile(file);
+          const steps = scenario.steps.length;
+          out.print(`ok ${displayPath(file)} (${scenario.id}: ${steps} step${steps === 1 ? '' : 's'})`);
+        } catch (error) {
+          if (!isKartStreamError(error)) throw error;
+          bad.push(displayPath(file));
+          // Problems already start with `<file>:<line>:`; a file that cannot be read has none.
+          if (error.details.length > 0) for (const line of error.details) out.print(line);
+          else out.print(`${displayPath(file)}: ${error.message}`);
+        }
+      }
+      if (bad.length > 0) {
+        throw new KartStreamError(
+          'invalid-input',
+          `${bad.length} of ${files.length} scenario file${files.length === 1 ? '' : 's'} ${bad.length === 1 ? 'has' : 'have'} problems: ${bad.join(', ')}`,
+          { fix: 'correct the problems listed above (scenarios/README.md describes the format)' },
+        );
+      }
+    });
+};

@@ -1,0 +1,35 @@
+// `reset`: back to the clean baseline without recreating the cluster: any run is rolled back,
+// failed nodes healed, pools back to the topology's sizes, the shop re-applied and its broken
+// pods replaced.
+import { join } from 'node:path';
+import { openScenarioContext } from '../scenarios/scenario-context.ts';
+import { runAction } from '../scenarios/scenario-actions.ts';
+import { recoverStaleRun } from '../scenarios/scenario-runner.ts';
+import { activeRunId, readRunState, requestControl } from '../scenarios/run-files.ts';
+import type { Action } from '../scenarios/scenario-types.ts';
+import { isAlive } from '../backends/sim/kwokctl.ts';
+import { labDir } from '../home/paths.ts';
+
+export const resetLab = async (name: string, log: (line: string) => void): Promise<void> => {
+  // A live run is asked to abort (its runner rolls back); a dead one is rolled back here.
+  const id = await activeRunId(name);
+  const state = id ? await readRunState(id) : undefined;
+  if (id && state?.state === 'running' && isAlive(state.pid)) {
+    log(`asking the running scenario ${state.scenario} to abort`);
+    await requestControl(id, 'abort');
+    for (let i = 0; i < 600 && (await activeRunId(name)) === id; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
+  }
+  await recoverStaleRun(name);
+  const ctx = await openScenarioContext(name, 'reset', join(labDir(name)));
+  try {
+    const actions: Action[] = [
+      { healNode: {} },
+      ...ctx.lab.topology.pools.map((p): Action => ({ scalePool: { pool: p.name, nodes: p.nodes } })),
+      { restoreShop: {} },
+    ];
+    for (const action of actions) log(await runAction(ctx, action));
+  } finally {
+    await ctx.store.stop();
+  }
+};

@@ -1,0 +1,60 @@
+// The debrief of a run as Markdown: a postmortem draft with the score, the times, the steady
+// state before and after, each step's outcome and the timeline.
+import type { RunState, TimelineEvent } from './run-files.ts';
+import type { Scenario } from './scenario-types.ts';
+
+const time = (iso?: string) => (iso ? iso.slice(11, 19) : '—');
+const seconds = (from?: string, to?: string) =>
+  from && to ? `${Math.round((Date.parse(to) - Date.parse(from)) / 1000)} s` : '—';
+
+const describeEvent = (e: TimelineEvent): string => {
+  const rest = Object.entries(e)
+    .filter(([k]) => k !== 'at' && k !== 'type' && k !== 'results' && k !== 'checks')
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+  const checks = (e.results ?? e.checks) as { check: string; ok: boolean }[] | undefined;
+  const summary = checks ? ` — ${checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}`).join('; ')}` : '';
+  return `| ${time(e.at)} | ${e.type} | ${rest}${summary} |`;
+};
+
+export const renderReport = (
+  scenario: Scenario | undefined,
+  state: RunState,
+  timeline: TimelineEvent[],
+): string => {
+  const lines = [
+    `# ${state.title} — ${state.state}`,
+    '',
+    `- Scenario: \`${state.scenario}\` on lab \`${state.lab}\`${state.autoSolve ? ' (auto-solved)' : ''}`,
+    `- Score: **${state.score ?? 0}** of ${state.maxScore ?? '?'}`,
+    `- Started ${state.startedAt}, ended ${state.endedAt ?? '(running)'} (${seconds(state.startedAt, state.endedAt)})`,
+    ...(state.reason ? [`- Why it did not pass: ${state.reason}`] : []),
+    `- Rolled back: ${state.rolledBack ? 'yes' : 'no'}`,
+    '',
+    '## Steady state',
+    '',
+    `| check | before | after |`,
+    `|---|---|---|`,
+    ...(state.steadyStateBefore?.checks ?? []).map((c, i) => {
+      const after = state.steadyStateAfter?.checks[i];
+      return `| ${c.check} | ${c.ok ? '✓' : '✗'} ${c.detail} | ${after ? `${after.ok ? '✓' : '✗'} ${after.detail}` : '—'} |`;
+    }),
+    '',
+    '## Steps',
+    '',
+    '| step | outcome | time | hints | solution |',
+    '|---|---|---|---|---|',
+    ...state.steps.map(
+      (s) =>
+        `| ${s.title} | ${s.state} | ${seconds(s.startedAt, s.endedAt)} | ${s.hintsRevealed} | ${s.solutionRevealed ? 'revealed' : 'no'} |`,
+    ),
+    '',
+    '## Timeline',
+    '',
+    '| time | event | details |',
+    '|---|---|---|',
+    ...timeline.map(describeEvent),
+  ];
+  if (scenario?.debrief) lines.push('', '## Debrief', '', scenario.debrief.trim());
+  return `${lines.join('\n')}\n`;
+};

@@ -1,0 +1,326 @@
+// Runs a scenario on a lab: refuse up front what cannot run here; setup; steady state before;
+// each step (its actions, then its checks until they hold or time out, with hints and solution on
+// request); steady state after; rollback, always. Every move goes into the run's timeline.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isAlive } from '../backends/sim/kwokctl.ts';
+import { findSimBinaries } from '../backends/sim/binaries.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { runCommand } from '../exec/run-command.ts';
+import { stateHome } from '../home/paths.ts';
+import { kubeClients } from '../kube/kube-client.ts';
+import { WatchStore } from '../kube/watch-store.ts';
+import { openLab, type OpenLab } from '../lab/open-lab.ts';
+import { readSimMonitoring } from '../monitoring/sim-monitoring.ts';
+import type { TaskReporter } from '../tasks/task.ts';
+import {
+  activeRunId,
+  appendTimeline,
+  clearActiveRun,
+  newRunId,
+  readRunState,
+  recordCommand,
+  setActiveRun,
+  writeRunState,
+  type RunState,
+} from './run-files.ts';
+import { runAction, unsupportedActions } from './scenario-actions.ts';
+import { evaluateChecks, uncheckable, type CheckResult } from './scenario-checks.ts';
+import { openScenarioContext, type ScenarioContext } from './scenario-context.ts';
+import { actionName, durationMs, type Action, type LoadedScenario, type Scenario } from './scenario-types.ts';
+import { maxScore, score } from './scoring.ts';
+import { waitForChecks } from './step-wait.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const STEADY_STATE_TIMEOUT_MS = 90_000;
+
+export interface RunOptions {
+  labName: string;
+  loaded: LoadedScenario;
+  autoSolve?: boolean;
+  signal?: AbortSignal;
+  /** Live progress: the state after each change, and the latest check results. */
+  onUpdate?: (state: RunState, results?: CheckResult[]) => void;
+  /** Hints and solutions revealed while the run goes on, to show the learner. */
+  onReveal?: (kind: 'hint' | 'solution', text: string) => void;
+}
+
+const quietTask = (signal: AbortSignal, log: (line: string) => void): TaskReporter => ({
+  step: () => undefined,
+  progress: () => undefined,
+  log,
+  signal,
+  logPath: '',
+});
+
+// Refuses a scenario that cannot run on this lab, naming each reason.
+export const checkRunnable = async (opened: OpenLab, scenario: Scenario): Promise<void> => {
+  const { backend, lab } = opened;
+  const problems: string[] = [];
+  if (!scenario.backends.includes(backend.name))
+    problems.push(`it runs on ${scenario.backends.join(', ')}, and this lab is ${backend.name}`);
+  const monitoring = await readSimMonitoring(lab);
+  if (scenario.requires.includes('monitoring') && !monitoring)
+    problems.push('it needs monitoring, and this lab runs without it');
+  problems.push(...unsupportedActions(scenario, backend.capabilities(), backend.name));
+  problems.push(...uncheckable(scenario, backend.capabilities(), backend.name, monitoring !== undefined));
+  if (problems.length > 0) {
+    throw new KartStreamError('invalid-input', `scenario ${scenario.id} cannot run on lab ${lab.name}`, {
+      details: problems,
+      fix:
+        scenario.requires.includes('monitoring') && !monitoring
+          ? `start the lab with monitoring: npx kartstream up --name ${lab.name}`
+          : 'pick a scenario for this backend: npx kartstream scenario list',
+    });
+  }
+};
+
+const runActions = async (
+  ctx: ScenarioContext,
+  runId: string,
+  phase: string,
+  actions: readonly Action[],
+): Promise<void> => {
+  for (const action of actions) {
+    const done = await runAction(ctx, action);
+    await appendTimeline(runId, { type: 'action', phase, action: actionName(action), detail: done });
+  }
+};
+
+// Runs the step's solution as a learner would type it, with the lab's kubeconfig.
+const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> => {
+  const kubectl = (await findSimBinaries()).found.kubectl?.path;
+  for (const line of solution
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#')))
+    await recordCommand(ctx.lab.name, line, 'auto-solve');
+  await runCommand('bash', ['-euo', 'pipefail', '-c', solution], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      KUBECONFIG: ctx.lab.kubeconfigPath,
+      KARTSTREAM_LAB: ctx.lab.name,
+      KARTSTREAM_HOME: stateHome(),
+      PATH: [kubectl ? dirname(kubectl) : '', join(REPO, 'node_modules', '.bin'), process.env.PATH ?? '']
+        .filter(Boolean)
+        .join(':'),
+    },
+    log: ctx.task.log,
+    timeoutMs: 300_000,
+  });
+};
+
+const steadyState = async (
+  ctx: ScenarioContext,
+  scenario: Scenario,
+  runId: string,
+  when: 'before' | 'after',
+  signal: AbortSignal,
+) => {
+  const outcome = await waitForChecks(ctx, scenario.steadyState, {
+    since: new Date(0),
+    deadline: Date.now() + STEADY_STATE_TIMEOUT_MS,
+    signal,
+  });
+  const checks = outcome.results.length
+    ? outcome.results
+    : await evaluateChecks(ctx, scenario.steadyState, new Date(0));
+  const result = { ok: outcome.outcome === 'passed', checks };
+  await appendTimeline(runId, { type: 'steady-state', when, ok: result.ok, checks });
+  return result;
+};
+
+export const runScenario = async (options: RunOptions): Promise<RunState> => {
+  const { scenario, file } = options.loaded;
+  const opened = await openLab(options.labName);
+  await recoverStaleRun(opened.lab.name);
+  await checkRunnable(opened, scenario);
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  const id = newRunId(scenario.id);
+  const state: RunState = {
+    id,
+    scenario: scenario.id,
+    scenarioFile: file,
+    title: scenario.title,
+    lab: opened.lab.name,
+    pid: process.pid,
+    autoSolve: options.autoSolve ?? false,
+    state: 'running',
+    startedAt: new Date().toISOString(),
+    currentStep: -1,
+    steps: scenario.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      state: 'pending',
+      hintsRevealed: 0,
+      solutionRevealed: false,
+      checks: [],
+    })),
+    maxScore: maxScore(scenario),
+  };
+  const save = async (results?: CheckResult[]) => {
+    await writeRunState(state);
+    options.onUpdate?.(state, results);
+  };
+  await save();
+  await setActiveRun(opened.lab.name, id);
+  await appendTimeline(id, {
+    type: 'run-start',
+    scenario: scenario.id,
+    lab: opened.lab.name,
+    autoSolve: state.autoSolve,
+  });
+
+  const clients = kubeClients(opened.lab.kubeconfigPath);
+  const store = new WatchStore(clients);
+  const logLines: string[] = [];
+  const ctx: ScenarioContext = {
+    ...opened,
+    clients,
+    store,
+    monitoring: await readSimMonitoring(opened.lab),
+    namespace: opened.record.namespace,
+    scenarioDir: dirname(file),
+    runId: id,
+    task: quietTask(controller.signal, (l) => logLines.push(l)),
+  };
+  const started = Date.now();
+  try {
+    await store.start();
+    await runActions(ctx, id, 'setup', scenario.setup);
+    state.steadyStateBefore = await steadyState(ctx, scenario, id, 'before', controller.signal);
+    if (!state.steadyStateBefore.ok)
+      throw new KartStreamError(
+        'cluster-failed',
+        'the lab is not at its baseline, so the scenario cannot start',
+        { fix: `npx kartstream reset --name ${opened.lab.name}` },
+      );
+    for (const [index, step] of scenario.steps.entries()) {
+      const outcome = state.steps[index]!;
+      state.currentStep = index;
+      Object.assign(outcome, { state: 'running', startedAt: new Date().toISOString() });
+      await save();
+      await appendTimeline(id, { type: 'step-start', step: step.id, title: step.title });
+      const since = new Date();
+      await runActions(ctx, id, `step ${step.id}`, step.do);
+      if (state.autoSolve) {
+        await appendTimeline(id, { type: 'auto-solve', step: step.id });
+        await autoSolve(ctx, step.solution).catch((e: unknown) =>
+          appendTimeline(id, { type: 'auto-solve-failed', step: step.id, error: (e as Error).message }),
+        );
+      }
+      const waited = await waitForChecks(ctx, step.checks, {
+        since,
+        deadline: Date.now() + durationMs(step.timeout),
+        signal: controller.signal,
+        onResults: (results) => {
+          const changed = JSON.stringify(results) !== JSON.stringify(outcome.checks);
+          outcome.checks = results;
+          if (changed) {
+            void appendTimeline(id, { type: 'checks', step: step.id, results });
+            void save(results);
+          }
+        },
+        onControl: async (request) => {
+          if (request.type === 'hint' && outcome.hintsRevealed < step.hints.length) {
+            outcome.hintsRevealed += 1;
+            options.onReveal?.('hint', step.hints[outcome.hintsRevealed - 1] ?? '');
+            await appendTimeline(id, { type: 'hint', step: step.id, index: outcome.hintsRevealed });
+          } else if (request.type === 'solution' && !outcome.solutionRevealed) {
+            outcome.solutionRevealed = true;
+            options.onReveal?.('solution', step.solution);
+            await appendTimeline(id, { type: 'solution', step: step.id });
+          }
+          await save();
+        },
+      });
+      Object.assign(outcome, {
+        state: waited.outcome,
+        endedAt: new Date().toISOString(),
+        checks: waited.results,
+      });
+      await appendTimeline(id, { type: `step-${waited.outcome}`, step: step.id });
+      await save();
+      if (waited.outcome !== 'passed') {
+        state.reason =
+          waited.outcome === 'aborted' ? 'aborted' : `step "${step.title}" timed out after ${step.timeout}`;
+        break;
+      }
+    }
+    if (state.steps.every((s) => s.state === 'passed'))
+      state.steadyStateAfter = await steadyState(ctx, scenario, id, 'after', controller.signal);
+  } catch (error) {
+    state.reason = (error as Error).message;
+    await appendTimeline(id, { type: 'error', error: state.reason });
+  } finally {
+    await rollback(ctx, scenario, state);
+    await store.stop();
+    const passed = state.steps.every((s) => s.state === 'passed') && state.steadyStateAfter?.ok === true;
+    const aborted = state.steps.some((s) => s.state === 'aborted');
+    state.state = passed ? 'passed' : aborted ? 'aborted' : 'failed';
+    state.score = score(scenario, state, Date.now() - started);
+    state.endedAt = new Date().toISOString();
+    if (!passed && !state.reason && state.steadyStateAfter && !state.steadyStateAfter.ok)
+      state.reason = 'the steady state did not hold at the end';
+    await appendTimeline(id, { type: 'run-end', state: state.state, score: state.score });
+    await save();
+    await clearActiveRun(opened.lab.name);
+  }
+  return state;
+};
+
+// Rollback always runs, whatever happened; its own failures are recorded, not thrown.
+const rollback = async (ctx: ScenarioContext, scenario: Scenario, state: RunState): Promise<void> => {
+  for (const action of scenario.rollback) {
+    try {
+      const done = await runAction(ctx, action);
+      await appendTimeline(state.id, {
+        type: 'action',
+        phase: 'rollback',
+        action: actionName(action),
+        detail: done,
+      });
+    } catch (error) {
+      await appendTimeline(state.id, {
+        type: 'rollback-failed',
+        action: actionName(action),
+        error: (error as Error).message,
+      });
+    }
+  }
+  state.rolledBack = true;
+};
+
+// A run whose runner died (killed, crashed, machine restarted) is rolled back by the next
+// scenario command on its lab, and marked aborted.
+export const recoverStaleRun = async (labName: string): Promise<RunState | undefined> => {
+  const id = await activeRunId(labName);
+  const state = id ? await readRunState(id) : undefined;
+  if (!id) return undefined;
+  if (state && state.state === 'running' && isAlive(state.pid) && state.pid !== process.pid) return undefined;
+  if (state && state.state === 'running') {
+    const { loadScenarioFile } = await import('./load-scenario.ts');
+    const loaded = await loadScenarioFile(state.scenarioFile);
+    const ctx = await openScenarioContext(labName, id, dirname(state.scenarioFile));
+    try {
+      await appendTimeline(id, {
+        type: 'recovered',
+        reason: `the runner (pid ${state.pid}) stopped mid-run`,
+      });
+      await rollback(ctx, loaded.scenario, state);
+    } finally {
+      await ctx.store.stop();
+    }
+    Object.assign(state, {
+      state: 'aborted',
+      endedAt: new Date().toISOString(),
+      reason: `the runner (pid ${state.pid}) stopped mid-run; rolled back by the next command`,
+    });
+    for (const s of state.steps) if (s.state === 'running') s.state = 'aborted';
+    await writeRunState(state);
+  }
+  await clearActiveRun(labName);
+  return state;
+};

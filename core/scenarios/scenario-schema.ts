@@ -1,0 +1,326 @@
+// The schema of a scenario file (scenarios/*.yaml, ../shared/SCENARIOS.md): validates YAML into
+// exactly the types of scenario-types.ts. Unknown keys are errors everywhere; each action and
+// check is a one-key mapping whose key names it, and an unknown name is answered with the list
+// of known ones. Problems read `<path>: got <found>, expected <what>` (describe-issues.ts).
+import { z } from 'zod';
+import type { Action, ActionName, Check, CheckName, Scenario } from './scenario-types.ts';
+
+export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+export const BACKENDS = ['sim', 'kind', 'eks'] as const;
+export const STACK_PARTS = ['monitoring'] as const;
+export const COMPARE_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export const DEFAULT_SCORING = { step: 100, hint: -20, solution: -100, timeBonus: true } as const;
+
+/** Checks that read the lab's Prometheus or Alertmanager: they need `requires: [monitoring]`. */
+const MONITORING_CHECKS: readonly string[] = ['alert', 'alertRule', 'promql'];
+/** Checks that need real containers answering: not on sim. */
+const NOT_ON_SIM_CHECKS: readonly string[] = ['http'];
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const text = (what: string) => z.string().regex(/\S/, what);
+const kebabId = (example: string) =>
+  z.string().regex(KEBAB, `kebab-case: lower-case words joined by "-", such as "${example}"`);
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes object name such as "cartservice"');
+const nodeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a node name such as "backend-1"');
+const poolName = z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, 'a pool name such as "backend"');
+const selector = text('a label selector such as "app=cartservice"');
+// What the checks match pods with (scenario-checks.ts): `key` or `key=value` terms joined by ",".
+const LABEL_TERM = String.raw`\s*[A-Za-z0-9][-A-Za-z0-9_./]*\s*(=\s*[-A-Za-z0-9_.]*\s*)?`;
+const podSelector = z
+  .string()
+  .regex(
+    new RegExp(`^${LABEL_TERM}(,${LABEL_TERM})*$`),
+    'a label selector of "key=value" (or "key") terms joined by ",", such as "app=cartservice"',
+  );
+const duration = z
+  .string()
+  .regex(/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/, 'a duration such as "30s", "5m" or "1m30s"');
+const count = z.int().min(0).max(5000);
+const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "1" or "500m"');
+const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/, 'a memory quantity such as "512Mi"');
+const pattern = text('a regular expression such as "kubectl get pods"').superRefine((value, ctx) => {
+  try {
+    new RegExp(value);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `got ${JSON.stringify(value)}, expected a valid regular expression (${(error as Error).message})`,
+    });
+  }
+});
+
+type Ctx = z.core.$RefinementCtx;
+const problem = (ctx: Ctx, message: string, path: PropertyKey[] = []) =>
+  ctx.addIssue({ code: 'custom', message, path });
+
+// ---- actions ----------------------------------------------------------------------------------
+
+const failNode = z
+  .strictObject({
+    pool: poolName.optional(),
+    node: nodeName.optional(),
+    count: z.int().min(1).max(5000).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.pool === undefined && a.node === undefined)
+      problem(ctx, 'got neither pool nor node, expected pool (with an optional count) or node');
+    else if (a.pool !== undefined && a.node !== undefined)
+      problem(ctx, 'got both pool and node, expected one of them', ['node']);
+    else if (a.node !== undefined && a.count !== undefined)
+      problem(ctx, 'got count with node, expected count only with pool', ['count']);
+  });
+
+const patchBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+  error: 'a mapping (merge or strategic patch) or a list of operations (json patch)',
+});
+const patch = z
+  .strictObject({
+    kind: z.enum(['Deployment', 'Service', 'Node']),
+    name: k8sName,
+    type: z.enum(['merge', 'strategic', 'json']).optional(),
+    patch: patchBody,
+  })
+  .superRefine((a, ctx) => {
+    const isList = Array.isArray(a.patch);
+    if (a.type === 'json' && !isList)
+      problem(ctx, 'got a mapping, expected a list of operations (type: json)', ['patch']);
+    if (a.type !== 'json' && isList)
+      problem(ctx, `got a list, expected a mapping (type: ${a.type ?? 'merge'}), or set type: json`, [
+        'patch',
+      ]);
+  });
+
+const noArguments = z
+  .looseObject({})
+  .superRefine((a, ctx) => {
+    const [key] = Object.keys(a);
+    if (key !== undefined) problem(ctx, `got an argument "${key}", expected none (write {})`, [key]);
+  })
+  .transform((): Record<string, never> => ({}));
+
+/** The argument schema of every action, by name. */
+export const actionArguments = {
+  failNode,
+  healNode: z.strictObject({ pool: poolName.optional(), node: nodeName.optional() }),
+  scalePool: z.strictObject({ pool: poolName, nodes: count }),
+  scaleDeployment: z.strictObject({ name: k8sName, replicas: z.int().min(0).max(100) }),
+  deletePods: z.strictObject({ selector }),
+  breakPods: z.strictObject({ deployment: k8sName, mode: z.enum(['crashloop', 'notready', 'failed']) }),
+  healPods: z.strictObject({ deployment: k8sName.optional() }),
+  setUsage: z
+    .strictObject({ deployment: k8sName, cpu: cpu.optional(), memory: memory.optional() })
+    .superRefine((a, ctx) => {
+      if (a.cpu === undefined && a.memory === undefined)
+        problem(ctx, 'got neither cpu nor memory, expected cpu, memory or both');
+    }),
+  apply: z.strictObject({ file: text('a manifest file, relative to the scenario file') }),
+  patch,
+  removeToleration: z.strictObject({ deployment: k8sName }),
+  restoreShop: noArguments,
+  wait: z.strictObject({ for: duration }),
+};
+
+// ---- checks -----------------------------------------------------------------------------------
+
+/** The argument schema of every check, by name. */
+export const checkArguments = {
+  deploymentsAvailable: z
+    .strictObject({ names: z.array(k8sName).min(1).optional(), all: z.boolean().optional() })
+    .superRefine((c, ctx) => {
+      if (c.names === undefined && c.all !== true)
+        problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
+      else if (c.names !== undefined && c.all !== undefined)
+        problem(ctx, 'got both names and all, expected one of them', ['all']);
+    }),
+  podsOnPool: z.strictObject({ selector: podSelector, pool: poolName }),
+  noPodsOn: z
+    .strictObject({ node: nodeName.optional(), pool: poolName.optional(), selector: podSelector.optional() })
+    .superRefine((c, ctx) => {
+      if (c.node === undefined && c.pool === undefined)
+        problem(ctx, 'got neither node nor pool, expected node or pool');
+      else if (c.node !== undefined && c.pool !== undefined)
+        problem(ctx, 'got both node and pool, expected one of them', ['pool']);
+    }),
+  nodesReady: z.strictObject({ pool: poolName, count }),
+  pendingPods: z
+    .strictObject({ min: count.optional(), max: count.optional(), selector: podSelector.optional() })
+    .superRefine((c, ctx) => {
+      if (c.min === undefined && c.max === undefined)
+        problem(ctx, 'got neither min nor max, expected min, max or both');
+      else if (c.min !== undefined && c.max !== undefined && c.max < c.min)
+        problem(ctx, `got ${c.max}, expected at least min (${c.min})`, ['max']);
+    }),
+  alert: z.strictObject({
+    name: text('an alert name such as "RedisCartDown"'),
+    state: z.enum(['firing', 'resolved']),
+    labels: z.record(z.string(), z.string()).optional(),
+  }),
+  alertRule: z.strictObject({
+    name: text('an alert name such as "RedisCartDown"'),
+    forAtMost: duration.optional(),
+  }),
+  promql: z.strictObject({
+    query: text('a PromQL query'),
+    op: z.enum(COMPARE_OPS),
+    value: z.number(),
+  }),
+  event: z.strictObject({
+    reason: text('an event reason such as "FailedScheduling"'),
+    object: text('an object name (or its start) such as "checkoutservice"').optional(),
+  }),
+  http: z.strictObject({
+    path: z.string().regex(/^\//, 'a path starting with "/"'),
+    status: z.int().min(100).max(599),
+  }),
+  learnerRan: z.strictObject({ pattern }),
+};
+
+// ---- one-key mappings -------------------------------------------------------------------------
+
+type Schemas = Record<string, z.ZodType>;
+/** `{ a: schemaA, b: schemaB }` -> `{ a: outA } | { b: outB }`. */
+export type OneKeyOf<S extends Schemas> = { [K in keyof S]: { [P in K]: z.output<S[K]> } }[keyof S];
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// A one-key mapping `{ <name>: <arguments> }` whose name is one of `args`' keys.
+const oneKeyMapping = <S extends Schemas>(what: 'action' | 'check', args: S) => {
+  const names = Object.keys(args);
+  const shape = Object.fromEntries(names.map((n) => [n, (args[n] as z.ZodType).optional()])) as {
+    [K in keyof S]: z.ZodOptional<S[K]>;
+  };
+  return z
+    .looseObject(shape)
+    .superRefine(
+      (value, ctx) => {
+        const keys = Object.keys(value);
+        const known = keys.filter((k) => names.includes(k));
+        const unknown = keys.filter((k) => !names.includes(k));
+        if (keys.length === 0)
+          problem(ctx, `got an empty mapping, expected one ${what}: ${names.join(', ')}`);
+        else if (known.length === 0)
+          problem(ctx, `unknown ${what} "${unknown[0]}", expected one of ${names.join(', ')}`);
+        else if (known.length > 1)
+          problem(
+            ctx,
+            `got ${known.length} ${what}s (${known.join(', ')}), expected one ${what} per list item`,
+          );
+        else if (unknown.length > 0)
+          problem(
+            ctx,
+            `got "${unknown[0]}" beside ${known[0]}, expected only ${known[0]} (indent its arguments under it)`,
+          );
+      },
+      // Runs even when an argument is wrong, so a misspelt name is never hidden.
+      { when: (payload) => isMapping(payload.value) },
+    )
+    .transform((value) => value as OneKeyOf<S>);
+};
+
+export const actionSchema = oneKeyMapping('action', actionArguments);
+export const checkSchema = oneKeyMapping('check', checkArguments);
+
+// ---- the document -----------------------------------------------------------------------------
+
+const stepSchema = z.strictObject({
+  id: kebabId('observe'),
+  title: text('a title'),
+  text: text('markdown text for the learner'),
+  do: z.array(actionSchema).default([]),
+  checks: z
+    .array(checkSchema)
+    .prefault([])
+    .superRefine((checks, ctx) => {
+      if (checks.length === 0)
+        problem(ctx, 'no checks, expected at least one check (the step passes when all of its checks hold)');
+    }),
+  timeout: duration,
+  hints: z.array(text('a hint')).default([]),
+  solution: text('shell commands that solve the step'),
+});
+
+const scoringSchema = z
+  .strictObject({
+    step: z.int().min(0).max(10_000).default(DEFAULT_SCORING.step),
+    hint: z.int().min(-10_000).max(0).default(DEFAULT_SCORING.hint),
+    solution: z.int().min(-10_000).max(0).default(DEFAULT_SCORING.solution),
+    timeBonus: z.boolean().default(DEFAULT_SCORING.timeBonus),
+  })
+  .prefault({});
+
+// Reports the second and later copies of a value in a list.
+const noDuplicates = <T>(ctx: Ctx, items: readonly T[], at: (i: number) => PropertyKey[], show = String) => {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const key = show(item);
+    const earlier = seen.get(key);
+    if (earlier === undefined) seen.set(key, i);
+    else problem(ctx, `got "${key}" again, expected it only once (it is already at [${earlier}])`, at(i));
+  });
+};
+
+export const scenarioSchema = z
+  .strictObject({
+    id: kebabId('failover-backend-node'),
+    title: text('a title'),
+    summary: text('one line for the catalog'),
+    level: z.enum(LEVELS),
+    minutes: z.int().min(1).max(240),
+    backends: z.array(z.enum(BACKENDS)).min(1),
+    requires: z.array(z.enum(STACK_PARTS)).default([]),
+    objectives: z.array(text('an objective')).min(1),
+    setup: z.array(actionSchema).default([]),
+    steadyState: z.array(checkSchema).default([]),
+    steps: z.array(stepSchema).min(2),
+    rollback: z.array(actionSchema).default([]),
+    scoring: scoringSchema,
+    debrief: text('markdown shown at the end'),
+  })
+  .superRefine((s, ctx) => {
+    noDuplicates(ctx, s.backends, (i) => ['backends', i]);
+    noDuplicates(ctx, s.requires, (i) => ['requires', i]);
+    const seen = new Map<string, number>();
+    s.steps.forEach((step, i) => {
+      const earlier = seen.get(step.id);
+      if (earlier !== undefined)
+        problem(ctx, `got "${step.id}" again, expected an id not used by steps[${earlier}]`, [
+          'steps',
+          i,
+          'id',
+        ]);
+      else seen.set(step.id, i);
+    });
+    const checks: [PropertyKey[], Check][] = [
+      ...s.steadyState.map((c, i): [PropertyKey[], Check] => [['steadyState', i], c]),
+      ...s.steps.flatMap((step, i) =>
+        step.checks.map((c, j): [PropertyKey[], Check] => [['steps', i, 'checks', j], c]),
+      ),
+    ];
+    for (const [path, check] of checks) {
+      const name = Object.keys(check)[0] ?? '';
+      if (MONITORING_CHECKS.includes(name) && !s.requires.includes('monitoring'))
+        problem(ctx, `${name} reads the lab's monitoring stack, expected "monitoring" in requires`, path);
+      if (NOT_ON_SIM_CHECKS.includes(name) && s.backends.includes('sim'))
+        problem(ctx, `${name} needs real containers, expected backends without sim (kind, eks)`, path);
+    }
+  });
+
+// ---- compile-time guarantees: the schema produces exactly scenario-types.ts ---------------------
+
+type Assert<T extends true> = T;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assignable<A, B> = [A] extends [B] ? true : false;
+export type _SchemaGuarantees = [
+  Assert<Same<keyof typeof actionArguments, ActionName>>,
+  Assert<Same<keyof typeof checkArguments, CheckName>>,
+  Assert<Assignable<z.output<typeof actionSchema>, Action>>,
+  Assert<Assignable<z.output<typeof checkSchema>, Check>>,
+  Assert<Assignable<Check, z.output<typeof checkSchema>>>,
+  Assert<Assignable<z.output<typeof scenarioSchema>, Scenario>>,
+];
