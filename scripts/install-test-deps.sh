@@ -24,6 +24,13 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo systemctl disable --now prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true
 fi
 
+# Python side of the AWS tests: moto (the AWS emulator, run as moto_server), boto3 (the
+# independent check of what promote created) and cfn-lint (CloudFormation's linter).
+if ! python3 -c 'import moto, boto3, flask' >/dev/null 2>&1 || ! command -v moto_server >/dev/null || ! command -v cfn-lint >/dev/null; then
+  echo "installing Python packages: moto[server] boto3 cfn-lint"
+  python3 -m pip install --quiet 'moto[server]>=5.2,<6' boto3 cfn-lint
+fi
+
 command -v go >/dev/null || echo "warning: Go is not on PATH; npm test builds the sim binaries with Go >= 1.26 unless they are already cached" >&2
 command -v kubectl >/dev/null || echo "note: no kubectl on PATH; tests use the lab's own kubectl from the cache" >&2
 echo "test dependencies are in place"
