@@ -110,57 +110,70 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .argument('<id>', 'scenario id or file')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .option('--auto-solve', "run each step's solution (demos and tests)")
+    .option('--step-timeout <duration>', "override every step's time box, e.g. 30s or 2m")
     .option('-o, --output <format>', 'text or json (a machine-readable result at the end)', 'text')
-    .action(async (id: string, opts: { name: string; autoSolve?: boolean; output: string }) => {
-      const output = format(opts.output, ['text', 'json']);
-      const { findScenario } = await import('../scenarios/catalog.ts');
-      const { runScenario } = await import('../scenarios/scenario-runner.ts');
-      const loaded = await findScenario(id);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      out.info(
-        `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: npx kartstream shell --name ${opts.name}`,
-      );
-      try {
-        const state = await runScenario({
-          labName: opts.name,
-          loaded,
-          autoSolve: opts.autoSolve,
-          signal: controller.signal,
-          onUpdate: progressPrinter(out),
-          onReveal: (kind, text) => out.info(`\n${kind}: ${text}`),
-        });
-        const result = {
-          run: state.id,
-          scenario: state.scenario,
-          passed: state.state === 'passed',
-          state: state.state,
-          score: state.score,
-          maxScore: state.maxScore,
-          reason: state.reason,
-          steadyStateBefore: state.steadyStateBefore?.ok,
-          steadyStateAfter: state.steadyStateAfter?.ok,
-          rolledBack: state.rolledBack,
-          steps: state.steps.map((s) => ({
-            id: s.id,
-            outcome: s.state,
-            seconds:
-              s.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : null,
-            hints: s.hintsRevealed,
-            solution: s.solutionRevealed,
-          })),
-        };
-        if (output === 'json') out.print(JSON.stringify(result, null, 2));
-        else
-          out.print(
-            `\n${state.state.toUpperCase()}: score ${state.score}/${state.maxScore}${state.reason ? ` (${state.reason})` : ''}\nreport: npx kartstream scenario report ${state.id}`,
+    .action(
+      async (
+        id: string,
+        opts: { name: string; autoSolve?: boolean; stepTimeout?: string; output: string },
+      ) => {
+        if (opts.stepTimeout !== undefined && !/^(\d+h)?(\d+m)?(\d+s)?$/.test(opts.stepTimeout || 'x')) {
+          throw new KartStreamError(
+            'invalid-input',
+            `--step-timeout: got ${JSON.stringify(opts.stepTimeout)}, expected a duration such as 30s, 2m or 1m30s`,
           );
-        if (state.state !== 'passed') process.exitCode = 1;
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
-    });
+        }
+        const output = format(opts.output, ['text', 'json']);
+        const { findScenario } = await import('../scenarios/catalog.ts');
+        const { runScenario } = await import('../scenarios/scenario-runner.ts');
+        const loaded = await findScenario(id);
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        out.info(
+          `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: npx kartstream shell --name ${opts.name}`,
+        );
+        try {
+          const state = await runScenario({
+            labName: opts.name,
+            loaded,
+            autoSolve: opts.autoSolve,
+            stepTimeout: opts.stepTimeout,
+            signal: controller.signal,
+            onUpdate: progressPrinter(out),
+            onReveal: (kind, text) => out.info(`\n${kind}: ${text}`),
+          });
+          const result = {
+            run: state.id,
+            scenario: state.scenario,
+            passed: state.state === 'passed',
+            state: state.state,
+            score: state.score,
+            maxScore: state.maxScore,
+            reason: state.reason,
+            steadyStateBefore: state.steadyStateBefore?.ok,
+            steadyStateAfter: state.steadyStateAfter?.ok,
+            rolledBack: state.rolledBack,
+            steps: state.steps.map((s) => ({
+              id: s.id,
+              outcome: s.state,
+              seconds:
+                s.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : null,
+              hints: s.hintsRevealed,
+              solution: s.solutionRevealed,
+            })),
+          };
+          if (output === 'json') out.print(JSON.stringify(result, null, 2));
+          else
+            out.print(
+              `\n${state.state.toUpperCase()}: score ${state.score}/${state.maxScore}${state.reason ? ` (${state.reason})` : ''}\nreport: npx kartstream scenario report ${state.id}`,
+            );
+          if (state.state !== 'passed') process.exitCode = 1;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      },
+    );
 
   for (const [verb, description] of [
     ['hint', 'reveal the next hint of the current step (it costs points)'],

@@ -21,11 +21,11 @@ export const addScenarioLintCommand = (scenarioCommand: Command, out: Output): v
           const steps = scenario.steps.length;
           out.print(`ok ${displayPath(file)} (${scenario.id}: ${steps} step${steps === 1 ? '' : 's'})`);
         } catch (error) {
-          if (!isKartStreamError(error)) throw error;
           bad.push(displayPath(file));
           // Problems already start with `<file>:<line>:`; a file that cannot be read has none.
-          if (error.details.length > 0) for (const line of error.details) out.print(line);
-          else out.print(`${displayPath(file)}: ${error.message}`);
+          const details = isKartStreamError(error) ? error.details : [];
+          if (details.length > 0) for (const line of details) out.print(line);
+          else out.print(`${displayPath(file)}: ${(error as Error).message ?? String(error)}`);
         }
       }
       if (bad.length > 0) {

@@ -12,10 +12,8 @@ export const SCENARIO_FILE_KIND: YamlFileKind = {
 // Reads and validates one scenario file; `file` is kept absolute in the result.
 export const loadScenarioFile = async (file: string): Promise<LoadedScenario> => {
   const path = resolve(file);
-  const scenario: Scenario = await loadYamlFile(path, scenarioSchema, SCENARIO_FILE_KIND);
-  return { scenario, file: path };
+  return { scenario: await loadYamlFile(path, scenarioSchema, SCENARIO_FILE_KIND), file: path };
 };
 
 // Validates scenario YAML held in memory; `file` names it in messages.
-export const parseScenario = (text: string, file: string): Scenario =>
-  parseYamlText(text, file, scenarioSchema, SCENARIO_FILE_KIND);
+export const parseScenario = (text: string, file: string): Scenario => parseYamlText(text, file, scenarioSchema, SCENARIO_FILE_KIND);

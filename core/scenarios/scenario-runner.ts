@@ -38,6 +38,8 @@ export interface RunOptions {
   labName: string;
   loaded: LoadedScenario;
   autoSolve?: boolean;
+  /** Overrides every step's time box (e.g. for drills and tests). */
+  stepTimeout?: string;
   signal?: AbortSignal;
   /** Live progress: the state after each change, and the latest check results. */
   onUpdate?: (state: RunState, results?: CheckResult[]) => void;
@@ -213,7 +215,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       }
       const waited = await waitForChecks(ctx, step.checks, {
         since,
-        deadline: Date.now() + durationMs(step.timeout),
+        deadline: Date.now() + durationMs(options.stepTimeout ?? step.timeout),
         signal: controller.signal,
         onResults: (results) => {
           const changed = JSON.stringify(results) !== JSON.stringify(outcome.checks);
@@ -245,7 +247,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       await save();
       if (waited.outcome !== 'passed') {
         state.reason =
-          waited.outcome === 'aborted' ? 'aborted' : `step "${step.title}" timed out after ${step.timeout}`;
+          waited.outcome === 'aborted' ? 'aborted' : `step "${step.title}" timed out after ${options.stepTimeout ?? step.timeout}`;
         break;
       }
     }

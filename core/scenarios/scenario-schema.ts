@@ -58,6 +58,13 @@ type Ctx = z.core.$RefinementCtx;
 const problem = (ctx: Ctx, message: string, path: PropertyKey[] = []) =>
   ctx.addIssue({ code: 'custom', message, path });
 
+// A list of at least `min` items, counted in words: `got 1 step, expected at least 2 steps`.
+const listOf = <T extends z.ZodType>(item: T, min: number, noun: string) =>
+  z.array(item).superRefine((items, ctx) => {
+    const words = (n: number) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    if (items.length < min) problem(ctx, `got ${words(items.length)}, expected at least ${words(min)}`);
+  });
+
 // ---- actions ----------------------------------------------------------------------------------
 
 const failNode = z
@@ -130,7 +137,7 @@ export const actionArguments = {
 /** The argument schema of every check, by name. */
 export const checkArguments = {
   deploymentsAvailable: z
-    .strictObject({ names: z.array(k8sName).min(1).optional(), all: z.boolean().optional() })
+    .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
     .superRefine((c, ctx) => {
       if (c.names === undefined && c.all !== true)
         problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
@@ -254,14 +261,12 @@ const scoringSchema = z
   })
   .prefault({});
 
-// Reports the second and later copies of a value in a list.
-const noDuplicates = <T>(ctx: Ctx, items: readonly T[], at: (i: number) => PropertyKey[], show = String) => {
-  const seen = new Map<string, number>();
+// Reports the second and later copies of a value in a top-level list, e.g. `backends`.
+const noDuplicates = (ctx: Ctx, list: string, items: readonly string[]) => {
   items.forEach((item, i) => {
-    const key = show(item);
-    const earlier = seen.get(key);
-    if (earlier === undefined) seen.set(key, i);
-    else problem(ctx, `got "${key}" again, expected it only once (it is already at [${earlier}])`, at(i));
+    const first = items.indexOf(item);
+    if (first < i)
+      problem(ctx, `got "${item}" again, expected it once (it is already ${list}[${first}])`, [list, i]);
   });
 };
 
@@ -272,29 +277,24 @@ export const scenarioSchema = z
     summary: text('one line for the catalog'),
     level: z.enum(LEVELS),
     minutes: z.int().min(1).max(240),
-    backends: z.array(z.enum(BACKENDS)).min(1),
+    backends: listOf(z.enum(BACKENDS), 1, 'backend'),
     requires: z.array(z.enum(STACK_PARTS)).default([]),
-    objectives: z.array(text('an objective')).min(1),
+    objectives: listOf(text('an objective'), 1, 'objective'),
     setup: z.array(actionSchema).default([]),
     steadyState: z.array(checkSchema).default([]),
-    steps: z.array(stepSchema).min(2),
+    steps: listOf(stepSchema, 2, 'step'),
     rollback: z.array(actionSchema).default([]),
     scoring: scoringSchema,
     debrief: text('markdown shown at the end'),
   })
   .superRefine((s, ctx) => {
-    noDuplicates(ctx, s.backends, (i) => ['backends', i]);
-    noDuplicates(ctx, s.requires, (i) => ['requires', i]);
-    const seen = new Map<string, number>();
-    s.steps.forEach((step, i) => {
-      const earlier = seen.get(step.id);
-      if (earlier !== undefined)
-        problem(ctx, `got "${step.id}" again, expected an id not used by steps[${earlier}]`, [
-          'steps',
-          i,
-          'id',
-        ]);
-      else seen.set(step.id, i);
+    noDuplicates(ctx, 'backends', s.backends);
+    noDuplicates(ctx, 'requires', s.requires);
+    const ids = s.steps.map((step) => step.id);
+    ids.forEach((id, i) => {
+      const first = ids.indexOf(id);
+      if (first < i)
+        problem(ctx, `got "${id}" again, expected an id not used by steps[${first}]`, ['steps', i, 'id']);
     });
     const checks: [PropertyKey[], Check][] = [
       ...s.steadyState.map((c, i): [PropertyKey[], Check] => [['steadyState', i], c]),

@@ -49,7 +49,17 @@ export const parseYamlText = <S extends z.ZodType>(
       fix: kind.fix,
     });
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (cause) {
+    // e.g. an alias (*name) with no anchor: valid syntax, but no document.
+    throw new KartStreamError('invalid-input', `${kind.what} file ${shown} is not valid YAML`, {
+      cause,
+      details: [`${shown}: ${(cause as Error).message}`],
+      fix: kind.fix,
+    });
+  }
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const details = describeIssues(result.error.issues, schema).map((problem) => {

@@ -1,0 +1,173 @@
+// The shipped scenarios are held to the rest of the repository: every Deployment, pool, node and
+// alert they name exists, rollbacks return the lab to its baseline, and each step's solution is
+// enough for its learnerRan check (auto-solve runs the solution and nothing else).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { listScenarios } from '../../../core/scenarios/catalog.ts';
+import {
+  actionName,
+  checkName,
+  type Action,
+  type Check,
+  type LoadedScenario,
+} from '../../../core/scenarios/scenario-types.ts';
+import { loadTopology } from '../../../core/topology/index.ts';
+
+const repo = join(import.meta.dirname, '../../..');
+
+const shopDeployments = readdirSync(join(repo, 'manifests/base'))
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .flatMap((f) => parseAllDocuments(readFileSync(join(repo, 'manifests/base', f), 'utf8')))
+  .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } })
+  .filter((o) => o.kind === 'Deployment')
+  .map((o) => o.metadata?.name ?? '');
+
+const ruleAlerts = (
+  parse(readFileSync(join(repo, 'manifests/monitoring/rules/kartstream-alerts.yaml'), 'utf8')) as {
+    groups: { rules: { alert?: string }[] }[];
+  }
+).groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
+
+const args = (item: Action | Check): Record<string, unknown> =>
+  Object.values(item)[0] as Record<string, unknown>;
+
+let catalog: LoadedScenario[] = [];
+let poolNodes = new Map<string, number>();
+
+beforeAll(async () => {
+  catalog = await listScenarios();
+  poolNodes = new Map((await loadTopology()).pools.map((p) => [p.name, p.nodes]));
+});
+
+const everyAction = (l: LoadedScenario): Action[] => [
+  ...l.scenario.setup,
+  ...l.scenario.steps.flatMap((s) => s.do),
+  ...l.scenario.rollback,
+];
+const everyCheck = (l: LoadedScenario): Check[] => [
+  ...l.scenario.steadyState,
+  ...l.scenario.steps.flatMap((s) => s.checks),
+];
+const solutions = (l: LoadedScenario) => l.scenario.steps.map((s) => s.solution).join('\n');
+
+describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-placement'])('%s', (id) => {
+  const loaded = () => {
+    const found = catalog.find((l) => l.scenario.id === id);
+    if (!found) throw new Error(`${id} is not in the catalog`);
+    return found;
+  };
+
+  it('runs on sim and kind, with no http check', () => {
+    expect(loaded().scenario.backends).toEqual(['sim', 'kind']);
+    expect(everyCheck(loaded()).map(checkName)).not.toContain('http');
+  });
+
+  it('names only Deployments of the shop', () => {
+    const named = [
+      ...everyAction(loaded()).flatMap((a) => {
+        const x = args(a);
+        if ('patch' in a) return a.patch.kind === 'Deployment' ? [a.patch.name] : [];
+        return [x.name, x.deployment].filter((v): v is string => typeof v === 'string');
+      }),
+      ...everyCheck(loaded()).flatMap((c) =>
+        'deploymentsAvailable' in c ? (c.deploymentsAvailable.names ?? []) : [],
+      ),
+      ...everyCheck(loaded()).flatMap((c) => ('event' in c && c.event.object ? [c.event.object] : [])),
+      ...everyCheck(loaded()).flatMap((c) =>
+        'alert' in c && c.alert.labels?.service ? [c.alert.labels.service] : [],
+      ),
+    ];
+    for (const name of named) expect(shopDeployments).toContain(name);
+  });
+
+  it('names only pools and nodes of the topology', () => {
+    for (const item of [...everyAction(loaded()), ...everyCheck(loaded())]) {
+      const x = args(item);
+      const pools = [x.pool, (x.labels as Record<string, string> | undefined)?.pool].filter(
+        (p): p is string => typeof p === 'string',
+      );
+      for (const pool of pools) expect([...poolNodes.keys()]).toContain(pool);
+      if (typeof x.node === 'string') {
+        const [, pool, n] = /^(.*)-(\d+)$/.exec(x.node) ?? [];
+        expect(Number(n)).toBeLessThanOrEqual(poolNodes.get(pool ?? '') ?? 0);
+      }
+      if ('nodesReady' in item)
+        expect(item.nodesReady.count).toBeLessThanOrEqual(poolNodes.get(item.nodesReady.pool) ?? 0);
+    }
+    for (const [, node] of solutions(loaded()).matchAll(/kartstream node (?:fail|heal)((?: [a-z0-9-]+)+)/g))
+      for (const name of (node ?? '').trim().split(' ')) {
+        const [, pool, n] = /^(.*)-(\d+)$/.exec(name) ?? [];
+        expect(Number(n)).toBeLessThanOrEqual(poolNodes.get(pool ?? '') ?? 0);
+      }
+  });
+
+  it('names only alerts of the shared rules, or ones its solutions write', () => {
+    const written = [...solutions(loaded()).matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
+    for (const c of everyCheck(loaded())) {
+      const name = 'alert' in c ? c.alert.name : 'alertRule' in c ? c.alertRule.name : undefined;
+      if (name) expect([...ruleAlerts, ...written]).toContain(name);
+    }
+  });
+
+  it('rolls back to the baseline: restoreShop, healed nodes, pools at their topology size', () => {
+    const { rollback } = loaded().scenario;
+    expect(rollback.map(actionName)).toContain('restoreShop');
+    const failsNodes =
+      everyAction(loaded()).some((a) => 'failNode' in a) || /kartstream node fail/.test(solutions(loaded()));
+    if (failsNodes) expect(rollback.map(actionName)).toContain('healNode');
+    const scaled = new Set([
+      ...everyAction(loaded()).flatMap((a) => ('scalePool' in a ? [a.scalePool.pool] : [])),
+      ...[...solutions(loaded()).matchAll(/kartstream pool scale (\S+)/g)].map((m) => m[1] ?? ''),
+    ]);
+    for (const pool of scaled)
+      expect(rollback).toContainEqual({ scalePool: { pool, nodes: poolNodes.get(pool) } });
+  });
+
+  it('teaches: objectives, 2-3 hints per step, a solution, a debrief', () => {
+    const { scenario } = loaded();
+    expect(scenario.objectives.length).toBeGreaterThanOrEqual(3);
+    expect(scenario.steps.length).toBeGreaterThanOrEqual(2);
+    expect(scenario.steadyState.length).toBeGreaterThan(0);
+    for (const step of scenario.steps) {
+      expect(step.hints.length).toBeGreaterThanOrEqual(2);
+      expect(step.hints.length).toBeLessThanOrEqual(3);
+      expect(step.text).toMatch(/```sh\n/);
+    }
+    expect(scenario.debrief).toMatch(/## Lessons/);
+  });
+
+  it("has at most one learnerRan check, which the step's own solution satisfies", () => {
+    const steps = loaded().scenario.steps.filter((s) => s.checks.some((c) => 'learnerRan' in c));
+    expect(steps.length).toBeLessThanOrEqual(1);
+    for (const step of steps) {
+      const patterns = step.checks.flatMap((c) =>
+        'learnerRan' in c ? [new RegExp(c.learnerRan.pattern)] : [],
+      );
+      const lines = step.solution.split('\n').map((l) => l.trim());
+      for (const pattern of patterns) expect(lines.some((l) => pattern.test(l))).toBe(true);
+    }
+  });
+
+  it('solves with kubectl and the kartstream CLI only, on the current context', () => {
+    const lines = solutions(loaded())
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    let inHeredoc = false;
+    for (const line of lines) {
+      if (inHeredoc) {
+        inHeredoc = line !== 'EOF';
+        continue;
+      }
+      if (/^cat > \S+ <<'EOF'$/.test(line)) {
+        inHeredoc = true;
+        continue;
+      }
+      expect(line).toMatch(/^(kubectl|npx kartstream) /);
+      expect(line).not.toMatch(/ (-n|--namespace|--context|--kubeconfig)[ =]/);
+    }
+    expect(inHeredoc).toBe(false);
+  });
+});
