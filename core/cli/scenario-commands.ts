@@ -18,7 +18,7 @@ const format = (value: string, allowed: string[]): string => {
 
 // The run a command acts on: the lab's active one, after rolling back a dead runner's.
 const activeRun = async (lab: string): Promise<RunState> => {
-  const { recoverStaleRun } = await import('../scenarios/scenario-runner.ts');
+  const { recoverStaleRun } = await import('../scenarios/scenario-recovery.ts');
   const { activeRunId, readRunState } = await import('../scenarios/run-files.ts');
   const recovered = await recoverStaleRun(checkLabName(lab));
   const id = await activeRunId(lab);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { labRulesDir } from '../monitoring/lab-rules.ts';
 import { openScenarioContext } from '../scenarios/scenario-context.ts';
 import { runAction } from '../scenarios/scenario-actions.ts';
-import { recoverStaleRun } from '../scenarios/scenario-runner.ts';
+import { recoverStaleRun } from '../scenarios/scenario-recovery.ts';
 import { activeRunId, readRunState, requestControl } from '../scenarios/run-files.ts';
 import type { Action } from '../scenarios/scenario-types.ts';
 import { isAlive } from '../backends/sim/kwokctl.ts';

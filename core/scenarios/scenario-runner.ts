@@ -3,7 +3,6 @@
 // request); steady state after; rollback, always. Every move goes into the run's timeline.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from '../backends/sim/kwokctl.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
@@ -14,11 +13,9 @@ import { openLab, type OpenLab } from '../lab/open-lab.ts';
 import { readSimMonitoring } from '../monitoring/sim-monitoring.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import {
-  activeRunId,
   appendTimeline,
   clearActiveRun,
   newRunId,
-  readRunState,
   recordCommand,
   setActiveRun,
   writeRunState,
@@ -26,9 +23,10 @@ import {
 } from './run-files.ts';
 import { runAction, unsupportedActions } from './scenario-actions.ts';
 import { evaluateChecks, uncheckable, type CheckResult } from './scenario-checks.ts';
-import { openScenarioContext, type ScenarioContext } from './scenario-context.ts';
+import type { ScenarioContext } from './scenario-context.ts';
 import { actionName, durationMs, type Action, type LoadedScenario, type Scenario } from './scenario-types.ts';
 import { maxScore, score } from './scoring.ts';
+import { recoverStaleRun, rollback } from './scenario-recovery.ts';
 import { waitForChecks } from './step-wait.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -270,59 +268,5 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     await save();
     await clearActiveRun(opened.lab.name);
   }
-  return state;
-};
-
-// Rollback always runs, whatever happened; its own failures are recorded, not thrown.
-const rollback = async (ctx: ScenarioContext, scenario: Scenario, state: RunState): Promise<void> => {
-  for (const action of scenario.rollback) {
-    try {
-      const done = await runAction(ctx, action);
-      await appendTimeline(state.id, {
-        type: 'action',
-        phase: 'rollback',
-        action: actionName(action),
-        detail: done,
-      });
-    } catch (error) {
-      await appendTimeline(state.id, {
-        type: 'rollback-failed',
-        action: actionName(action),
-        error: (error as Error).message,
-      });
-    }
-  }
-  state.rolledBack = true;
-};
-
-// A run whose runner died (killed, crashed, machine restarted) is rolled back by the next
-// scenario command on its lab, and marked aborted.
-export const recoverStaleRun = async (labName: string): Promise<RunState | undefined> => {
-  const id = await activeRunId(labName);
-  const state = id ? await readRunState(id) : undefined;
-  if (!id) return undefined;
-  if (state && state.state === 'running' && isAlive(state.pid) && state.pid !== process.pid) return undefined;
-  if (state && state.state === 'running') {
-    const { loadScenarioFile } = await import('./load-scenario.ts');
-    const loaded = await loadScenarioFile(state.scenarioFile);
-    const ctx = await openScenarioContext(labName, id, dirname(state.scenarioFile));
-    try {
-      await appendTimeline(id, {
-        type: 'recovered',
-        reason: `the runner (pid ${state.pid}) stopped mid-run`,
-      });
-      await rollback(ctx, loaded.scenario, state);
-    } finally {
-      await ctx.store.stop();
-    }
-    Object.assign(state, {
-      state: 'aborted',
-      endedAt: new Date().toISOString(),
-      reason: `the runner (pid ${state.pid}) stopped mid-run; rolled back by the next command`,
-    });
-    for (const s of state.steps) if (s.state === 'running') s.state = 'aborted';
-    await writeRunState(state);
-  }
-  await clearActiveRun(labName);
   return state;
 };
