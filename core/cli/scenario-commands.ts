@@ -20,7 +20,9 @@ const format = (value: string, allowed: string[]): string => {
 const activeRun = async (lab: string): Promise<RunState> => {
   const { recoverStaleRun } = await import('../scenarios/scenario-recovery.ts');
   const { activeRunId, readRunState } = await import('../scenarios/run-files.ts');
-  const recovered = await recoverStaleRun(checkLabName(lab));
+  const { requireLabRecord } = await import('../lab/lab-record.ts');
+  await requireLabRecord(checkLabName(lab));
+  const recovered = await recoverStaleRun(lab);
   const id = await activeRunId(lab);
   const state = id ? await readRunState(id) : undefined;
   if (state) return state;
