@@ -1,7 +1,6 @@
 // Benchmark: the failover scenario end to end on sim (`scenario run failover --auto-solve`),
-// against the floor measured in the same run on the same lab: the same fault and repair done by
-// hand with kubectl (label a backend node not-ready, wait until every Deployment is available
-// with no pod left on it, heal it, wait until it is Ready).
+// against the floor measured in the same run on the same lab: the same faults and repair done by
+// hand with kubectl (see `floor` below).
 // Run: npx tsx bench/failover.ts [rounds]   (needs the sim binaries and Prometheus installed)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,20 +24,31 @@ try {
   await cli('up');
   const kubeconfig = (await cli('kubeconfig')).stdout.trim();
   const kubectl = (...args: string[]) => execa('kubectl', ['--kubeconfig', kubeconfig, ...args]);
+  const label = (node: string, value: string) =>
+    kubectl('label', 'node', node, `kartstream.dev/fault${value}`, '--overwrite');
+  const podsOn = async (node: string) =>
+    (await kubectl('get', 'pods', '--field-selector', `spec.nodeName=${node}`, '-o', 'name')).stdout.trim();
+  const pending = async () =>
+    (await kubectl('get', 'pods', '--field-selector', 'status.phase=Pending', '-o', 'name')).stdout.trim();
+  const until = async (done: () => Promise<boolean>) => {
+    for (let i = 0; i < 1200 && !(await done()); i += 1) await new Promise((r) => setTimeout(r, 250));
+  };
+  // The scenario's three steps, by hand: lose backend-1 and watch its pods move; lose backend-2
+  // and see pods go Pending; heal both and wait for the shop.
   const floor = () =>
     seconds(async () => {
-      await kubectl('label', 'node', 'backend-1', 'kartstream.dev/fault=not-ready', '--overwrite');
-      await kubectl('wait', 'node/backend-1', '--for=condition=Ready=false', '--timeout=60s');
-      for (let i = 0; i < 600; i += 1) {
-        const pods = (
-          await kubectl('get', 'pods', '--field-selector', 'spec.nodeName=backend-1', '-o', 'name')
-        ).stdout.trim();
-        if (!pods) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await kubectl('delete', 'pods', '-l', 'kartstream.dev/pool=backend', '--wait=false');
       await kubectl('wait', 'deploy', '--all', '--for=condition=Available', '--timeout=120s');
-      await kubectl('label', 'node', 'backend-1', 'kartstream.dev/fault-');
-      await kubectl('wait', 'node/backend-1', '--for=condition=Ready', '--timeout=60s');
+      await label('backend-1', '=not-ready');
+      await until(async () => (await podsOn('backend-1')) === '');
+      await kubectl('wait', 'deploy', '--all', '--for=condition=Available', '--timeout=120s');
+      await label('backend-2', '=not-ready');
+      await until(async () => (await pending()) !== '');
+      await label('backend-1', '-');
+      await label('backend-2', '-');
+      await kubectl('wait', 'node', '-l', 'pool=backend', '--for=condition=Ready', '--timeout=60s');
+      await kubectl('wait', 'deploy', '--all', '--for=condition=Available', '--timeout=120s');
+      await until(async () => (await pending()) === '');
     });
   const scenario = () => seconds(() => cli('scenario', 'run', 'failover', '--auto-solve'));
   const floors: number[] = [];

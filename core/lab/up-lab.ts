@@ -120,6 +120,12 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           created = true;
           await backend.create(lab, task, { apiPort: options.apiPort });
         }
+        // Monitoring starts beside the deploy: it only needs the API, not the shop.
+        const monitoringStarted = monitoring
+          ? stopSimMonitoring(lab, task).then(() => startSimMonitoring(lab, task))
+          : undefined;
+        monitoringStarted?.catch(() => undefined);
+        if (monitoring) task.log('starting Prometheus, Alertmanager and the lab agent');
         const snapshot = await deployAndWait(
           lab,
           record,
@@ -128,10 +134,9 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           task,
           options.timeoutMs ?? WORKLOADS_TIMEOUT_MS,
         );
-        if (monitoring) {
-          task.step('Start Prometheus, Alertmanager and the lab agent');
-          await stopSimMonitoring(lab, task);
-          snapshot.monitoring = await startSimMonitoring(lab, task);
+        if (monitoringStarted) {
+          task.step('Wait for Prometheus, Alertmanager and the lab agent');
+          snapshot.monitoring = await monitoringStarted;
         }
         await writeLabRecord(record);
         return snapshot;
