@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { Output } from './output.ts';
-import { taskEventPrinter } from './sim-command.ts';
+import { taskEventPrinter } from './task-output.ts';
 
 const parseCount = (value: string): number => {
   const n = Number(value);

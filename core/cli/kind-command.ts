@@ -9,7 +9,7 @@ import { kindPreflight, renderFindings } from '../backends/kind/preflight-probe.
 import { runTask } from '../tasks/task.ts';
 import { loadTopology } from '../topology/load-topology.ts';
 import type { Output } from './output.ts';
-import { taskEventPrinter } from './sim-command.ts';
+import { taskEventPrinter } from './task-output.ts';
 
 export const addKindCommand = (program: Command, out: Output): void => {
   const kind = program

@@ -6,7 +6,7 @@ import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import type { Output } from './output.ts';
-import { taskEventPrinter } from './sim-command.ts';
+import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from './table.ts';
 
 const OUTPUTS = ['table', 'json'] as const;
@@ -26,18 +26,6 @@ const parsePort = (value: string): number => {
     );
   }
   return port;
-};
-
-// Ctrl-C cancels the running task (which then cleans up) instead of killing the process.
-const cancelOnInterrupt = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
 };
 
 const renderSnapshot = (s: LabSnapshot): string => {
@@ -128,7 +116,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
         const format = checkOutput(opts.output);
         const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
         const { upLab } = await import('../lab/up-lab.ts');
-        const result = await cancelOnInterrupt((signal) =>
+        const result = await cancelOnInterrupt(out, (signal) =>
           upLab(
             {
               name: opts.name,

@@ -6,7 +6,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { PromoteStatus } from '../promote/status.ts';
 import type { Output } from './output.ts';
-import { taskEventPrinter } from './sim-command.ts';
+import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from './table.ts';
 
 interface CommonOpts {
@@ -65,18 +65,6 @@ const options = (o: CommonOpts) => ({
   nat: o.nat,
 });
 
-// Ctrl-C cancels the running task (which stops at the next call) instead of killing the process.
-const cancelOnInterrupt = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-};
-
 const statusText = (s: PromoteStatus): string => {
   const head = `lab ${s.lab} on EKS in ${s.region} (as ${s.identity.arn})`;
   if (!s.exists) return `${head}: nothing is promoted`;
@@ -130,7 +118,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     .action(async (o: CommonOpts & { infraOnly?: boolean }) => {
       const format = checkOutput(o.output);
       const [{ applyPromotion }, { summaryLine }] = await Promise.all([load.apply(), load.planText()]);
-      const result = await cancelOnInterrupt((signal) =>
+      const result = await cancelOnInterrupt(out, (signal) =>
         applyPromotion(
           { ...options(o), infraOnly: o.infraOnly },
           { signal, onEvent: taskEventPrinter(out, o.verbose) },
@@ -175,7 +163,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
           `--nodes: got ${JSON.stringify(o.nodes)}, expected a whole number ≥ 0`,
         );
       const { scalePromotedPool } = await load.scale();
-      const result = await cancelOnInterrupt((signal) =>
+      const result = await cancelOnInterrupt(out, (signal) =>
         scalePromotedPool(
           { ...options(o), pool: o.pool, nodes },
           { signal, onEvent: taskEventPrinter(out, o.verbose) },
@@ -199,7 +187,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     .action(async (o: CommonOpts) => {
       const format = checkOutput(o.output);
       const { destroyPromotion } = await load.destroy();
-      const result = await cancelOnInterrupt((signal) =>
+      const result = await cancelOnInterrupt(out, (signal) =>
         destroyPromotion(options(o), { signal, onEvent: taskEventPrinter(out, o.verbose) }),
       );
       out.info(`task log: ${result.taskLog}`);

@@ -8,6 +8,7 @@ import type { CheckResult } from '../scenarios/scenario-checks.ts';
 import type { Output } from './output.ts';
 import { addScenarioLintCommand } from './scenario-lint.ts';
 import { table } from './table.ts';
+import { cancelOnInterrupt } from './task-output.ts';
 
 const format = (value: string, allowed: string[]): string => {
   if (allowed.includes(value)) return value;
@@ -129,51 +130,46 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
         const { findScenario } = await import('../scenarios/catalog.ts');
         const { runScenario } = await import('../scenarios/scenario-runner.ts');
         const loaded = await findScenario(id);
-        const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
         out.info(
           `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: npx kartstream shell --name ${opts.name}`,
         );
-        try {
-          const state = await runScenario({
+        const state = await cancelOnInterrupt(out, (signal) =>
+          runScenario({
             labName: opts.name,
             loaded,
             autoSolve: opts.autoSolve,
             stepTimeout: opts.stepTimeout,
-            signal: controller.signal,
+            signal,
             onUpdate: progressPrinter(out),
             onReveal: (kind, text) => out.info(`\n${kind}: ${text}`),
-          });
-          const result = {
-            run: state.id,
-            scenario: state.scenario,
-            passed: state.state === 'passed',
-            state: state.state,
-            score: state.score,
-            maxScore: state.maxScore,
-            reason: state.reason,
-            steadyStateBefore: state.steadyStateBefore?.ok,
-            steadyStateAfter: state.steadyStateAfter?.ok,
-            rolledBack: state.rolledBack,
-            steps: state.steps.map((s) => ({
-              id: s.id,
-              outcome: s.state,
-              seconds:
-                s.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : null,
-              hints: s.hintsRevealed,
-              solution: s.solutionRevealed,
-            })),
-          };
-          if (output === 'json') out.print(JSON.stringify(result, null, 2));
-          else
-            out.print(
-              `\n${state.state.toUpperCase()}: score ${state.score}/${state.maxScore}${state.reason ? ` (${state.reason})` : ''}\nreport: npx kartstream scenario report ${state.id}`,
-            );
-          if (state.state !== 'passed') process.exitCode = 1;
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-        }
+          }),
+        );
+        const result = {
+          run: state.id,
+          scenario: state.scenario,
+          passed: state.state === 'passed',
+          state: state.state,
+          score: state.score,
+          maxScore: state.maxScore,
+          reason: state.reason,
+          steadyStateBefore: state.steadyStateBefore?.ok,
+          steadyStateAfter: state.steadyStateAfter?.ok,
+          rolledBack: state.rolledBack,
+          steps: state.steps.map((s) => ({
+            id: s.id,
+            outcome: s.state,
+            seconds:
+              s.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : null,
+            hints: s.hintsRevealed,
+            solution: s.solutionRevealed,
+          })),
+        };
+        if (output === 'json') out.print(JSON.stringify(result, null, 2));
+        else
+          out.print(
+            `\n${state.state.toUpperCase()}: score ${state.score}/${state.maxScore}${state.reason ? ` (${state.reason})` : ''}\nreport: npx kartstream scenario report ${state.id}`,
+          );
+        if (state.state !== 'passed') process.exitCode = 1;
       },
     );
 

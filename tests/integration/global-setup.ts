@@ -5,7 +5,7 @@
 import { describeError } from '../../core/errors/kartstream-error.ts';
 import { installSimBinaries } from '../../core/backends/sim/install-from-go.ts';
 import { runTask } from '../../core/tasks/task.ts';
-import { taskEventPrinter } from '../../core/cli/sim-command.ts';
+import { taskEventPrinter } from '../../core/cli/task-output.ts';
 
 const stderr = {
   print: (text: string) => process.stderr.write(`[sim install] ${text}\n`),
