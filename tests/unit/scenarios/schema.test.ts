@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectedProblems } from '../../helpers/corpus.ts';
 import { isKartStreamError, type KartStreamError } from '../../../core/errors/kartstream-error.ts';
 import { findScenario, listScenarios, SCENARIOS_DIR } from '../../../core/scenarios/catalog.ts';
 import { loadScenarioFile, parseScenario } from '../../../core/scenarios/load-scenario.ts';
@@ -81,10 +82,7 @@ describe('the schema', () => {
 
   it.each(invalidFiles)('rejects %s with exactly the expected problems', async (name) => {
     const file = join(corpus, name);
-    const expected = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('# expect: '))
-      .map((line) => `${displayPath(file)}:${line.slice('# expect: '.length)}`);
+    const expected = expectedProblems(file);
     expect(expected.length).toBeGreaterThan(0);
     const error = await rejection(loadScenarioFile(file));
     expect(error.code).toBe('invalid-input');

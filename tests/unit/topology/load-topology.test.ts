@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectedProblems } from '../../helpers/corpus.ts';
 import { describe, expect, it } from 'vitest';
 import { isKartStreamError, type KartStreamError } from '../../../core/errors/kartstream-error.ts';
 import { loadTopology, parseTopology } from '../../../core/topology/index.ts';
@@ -44,10 +45,7 @@ describe('loadTopology', () => {
 
   it.each(invalidFiles)('rejects %s with exactly the expected problems', async (name) => {
     const file = join(corpus, name);
-    const expected = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('# expect: '))
-      .map((line) => `${displayPath(file)}:${line.slice('# expect: '.length)}`);
+    const expected = expectedProblems(file);
     expect(expected.length).toBeGreaterThan(0);
     const error = await rejection(file);
     expect(error.code).toBe('invalid-input');
