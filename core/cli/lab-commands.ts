@@ -54,6 +54,7 @@ const renderSnapshot = (s: LabSnapshot): string => {
     '',
     table(['WORKLOAD', 'POOL', 'DESIRED', 'AVAILABLE', 'READY'], workloadRows),
   ];
+  if (s.shopUrl) lines.push('', `The shop: ${s.shopUrl}`);
   if (s.monitoring) {
     const running = new Map((s.monitoring.processes ?? []).map((p) => [p.name, p.running]));
     const state = (name: string) => (running.get(name) === false ? ' (NOT running)' : '');

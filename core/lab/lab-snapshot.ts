@@ -49,6 +49,8 @@ export interface LabSnapshot {
   pods: PodRow[];
   /** True when every node is Ready and every workload available. */
   ready: boolean;
+  /** Where the shop answers in a browser (kind: the frontend NodePort mapped on loopback). */
+  shopUrl?: string;
   /** Where the lab's Prometheus and Alertmanager answer (sim labs with monitoring). */
   monitoring?: SimMonitoring & { processes?: { name: string; pid: number; running: boolean }[] };
 }

@@ -14,9 +14,9 @@ import { startSimMonitoring, stopSimMonitoring } from '../monitoring/sim-monitor
 import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
-import { deployStack, deploymentNames } from '../stack/deploy-stack.ts';
+import { deployStack } from '../stack/deploy-stack.ts';
 import { waitDeploymentsAvailable, waitNodesReady } from '../stack/readiness.ts';
-import { renderStack } from '../stack/render-overlay.ts';
+import { MANIFESTS_DIR, renderKustomization, renderStack } from '../stack/render-overlay.ts';
 import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';
 import { renderSimNodes } from '../topology/render-sim-nodes.ts';
@@ -75,6 +75,7 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
     }
   }
   const monitoring = backend.name === 'sim' && !options.noMonitoring;
+  const inClusterMonitoring = backend.name !== 'sim' && !options.noMonitoring;
   if (monitoring) await requireMonitoringBinaries();
   // A chosen port that is taken is refused before anything is created.
   if (options.apiPort !== undefined)
@@ -99,7 +100,13 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       task.log(`backend: ${backend.name} (${choice.reason})`);
       // The manifests render while the cluster starts; a broken overlay still fails the task.
       const startRendering = () => {
-        const started = simKubectl().then(({ kubectl }) => renderStack(kubectl, backend.name, topology));
+        // Where the cluster runs real containers, the monitoring stack runs in it too.
+        const started = simKubectl().then(async ({ kubectl }) => [
+          ...(await renderStack(kubectl, backend.name, topology)),
+          ...(inClusterMonitoring
+            ? await renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', backend.name))
+            : []),
+        ]);
         started.catch(() => undefined);
         return started;
       };
@@ -182,11 +189,20 @@ const deployAndWait = async (
     task.step('Deploy the shop');
     const objects = await rendering;
     await deployStack(clients, objects, task);
-    const names = deploymentNames(objects);
-    task.step(`Wait for the ${names.length} workloads to be available`);
-    await waitDeploymentsAvailable(store, SHOP_NAMESPACE, names, { timeoutMs, signal: task.signal });
+    const byNamespace = new Map<string, string[]>();
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const ns = d.metadata?.namespace ?? SHOP_NAMESPACE;
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), d.metadata?.name ?? '']);
+    }
+    const count = [...byNamespace.values()].flat().length;
+    task.step(`Wait for the ${count} workloads to be available`);
+    for (const [ns, names] of byNamespace)
+      await waitDeploymentsAvailable(store, ns, names, { timeoutMs, signal: task.signal });
     record.state = 'ready';
-    return snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
+    const snapshot = snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
+    if (target === 'kind')
+      snapshot.shopUrl = `http://${lab.topology.frontendAccess.listenAddress}:${lab.topology.frontendAccess.hostPort}`;
+    return snapshot;
   } finally {
     await store.stop();
   }
