@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian's packages (idempotent; does nothing when all is there):
-#   promtool (prometheus), amtool + prometheus-alertmanager, ss (iproute2), ps (procps).
+# Installs what the app and the tests need from the system's packages (idempotent; does nothing
+# when all is there): Prometheus and Alertmanager (a lab's monitoring; promtool and amtool for the
+# rule tests), ss (iproute2) and ps (procps) for the tests, and on the Python side moto, boto3 and
+# cfn-lint for the AWS tests. Debian/Ubuntu (apt-get); elsewhere install the same by hand.
 # The sim control-plane binaries are built by `npm test` itself (cached; see docs/sim-binaries.md),
 # which needs Go >= 1.26 on PATH.
 set -euo pipefail
@@ -33,4 +35,4 @@ fi
 
 command -v go >/dev/null || echo "warning: Go is not on PATH; npm test builds the sim binaries with Go >= 1.26 unless they are already cached" >&2
 command -v kubectl >/dev/null || echo "note: no kubectl on PATH; tests use the lab's own kubectl from the cache" >&2
-echo "test dependencies are in place"
+echo "dependencies are in place"
