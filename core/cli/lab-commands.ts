@@ -5,17 +5,9 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from './table.ts';
-
-const OUTPUTS = ['table', 'json'] as const;
-const checkOutput = (value: string): 'table' | 'json' => {
-  if ((OUTPUTS as readonly string[]).includes(value)) return value as 'table' | 'json';
-  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
-    fix: 'use -o table or -o json',
-  });
-};
 
 const parsePort = (value: string): number => {
   const port = Number(value);
@@ -114,7 +106,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
         verbose?: boolean;
         monitoring: boolean;
       }) => {
-        const format = checkOutput(opts.output);
+        const format = outputFormat(opts.output, ['table', 'json'] as const);
         const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
         const { upLab } = await import('../lab/up-lab.ts');
         const result = await cancelOnInterrupt(out, (signal) =>
@@ -142,7 +134,7 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { name: string; output: string }) => {
-      const format = checkOutput(opts.output);
+      const format = outputFormat(opts.output, ['table', 'json'] as const);
       const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');
       const { labSnapshot } = await import('../lab/lab-snapshot.ts');
       const record = await requireLabRecord(checkLabName(opts.name));

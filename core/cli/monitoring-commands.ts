@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 import { table } from './table.ts';
 
 const requireMonitoring = async (name: string) => {
@@ -18,13 +18,6 @@ const requireMonitoring = async (name: string) => {
   return monitoring;
 };
 
-const format = (value: string): 'table' | 'json' => {
-  if (value === 'table' || value === 'json') return value;
-  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
-    fix: 'use -o table or -o json',
-  });
-};
-
 export const addMonitoringCommands = (program: Command, out: Output): void => {
   program
     .command('alerts')
@@ -32,7 +25,7 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { name: string; output: string }) => {
-      const output = format(opts.output);
+      const output = outputFormat(opts.output, ['table', 'json'] as const);
       const { labAlerts } = await import('../monitoring/lab-alerts.ts');
       const alerts = await labAlerts(await requireMonitoring(opts.name));
       if (output === 'json') return out.print(JSON.stringify(alerts, null, 2));
@@ -60,7 +53,7 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (promql: string, opts: { name: string; output: string }) => {
-      const output = format(opts.output);
+      const output = outputFormat(opts.output, ['table', 'json'] as const);
       const { PrometheusApi } = await import('../monitoring/prometheus-api.ts');
       const result = await new PrometheusApi((await requireMonitoring(opts.name)).prometheus).query(promql);
       if (output === 'json') return out.print(JSON.stringify(result, null, 2));

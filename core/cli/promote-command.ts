@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { PromoteStatus } from '../promote/status.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from './table.ts';
 
@@ -36,13 +36,6 @@ const load = {
   topology: () => import('../topology/load-topology.ts'),
 };
 const EXPORT_FORMATS = ['cloudformation', 'eksctl'] as const;
-
-const checkOutput = (value: string): 'table' | 'json' => {
-  if (value === 'table' || value === 'json') return value;
-  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
-    fix: 'use -o table or -o json',
-  });
-};
 
 const common = (cmd: Command, withTopology = true): Command => {
   cmd
@@ -101,7 +94,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
   )
     .option(natOption, natHelp)
     .action(async (o: CommonOpts) => {
-      const format = checkOutput(o.output);
+      const format = outputFormat(o.output, ['table', 'json'] as const);
       const [{ planPromotion }, { planText }] = await Promise.all([load.plan(), load.planText()]);
       const plan = await planPromotion(options(o));
       out.print(format === 'json' ? JSON.stringify(plan, null, 2) : planText(plan));
@@ -116,7 +109,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     .option('--infra-only', 'stop after the node groups and the kubeconfig (no deploy into the cluster)')
     .option('--verbose', 'print every log line of the task')
     .action(async (o: CommonOpts & { infraOnly?: boolean }) => {
-      const format = checkOutput(o.output);
+      const format = outputFormat(o.output, ['table', 'json'] as const);
       const [{ applyPromotion }, { summaryLine }] = await Promise.all([load.apply(), load.planText()]);
       const result = await cancelOnInterrupt(out, (signal) =>
         applyPromotion(
@@ -143,7 +136,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
 
   common(promote.command('status').description('what the promoted lab has on AWS now'), false).action(
     async (o: CommonOpts) => {
-      const format = checkOutput(o.output);
+      const format = outputFormat(o.output, ['table', 'json'] as const);
       const { promoteStatus } = await load.status();
       const status = await promoteStatus(options(o));
       out.print(format === 'json' ? JSON.stringify(status, null, 2) : statusText(status));
@@ -155,7 +148,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     .requiredOption('--nodes <n>', 'node count (0 for idle hours)')
     .option('--verbose', 'print every log line of the task')
     .action(async (o: CommonOpts & { pool: string; nodes: string }) => {
-      const format = checkOutput(o.output);
+      const format = outputFormat(o.output, ['table', 'json'] as const);
       const nodes = Number(o.nodes);
       if (!/^\d+$/.test(o.nodes))
         throw new KartStreamError(
@@ -185,7 +178,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
   )
     .option('--verbose', 'print every log line of the task')
     .action(async (o: CommonOpts) => {
-      const format = checkOutput(o.output);
+      const format = outputFormat(o.output, ['table', 'json'] as const);
       const { destroyPromotion } = await load.destroy();
       const result = await cancelOnInterrupt(out, (signal) =>
         destroyPromotion(options(o), { signal, onEvent: taskEventPrinter(out, o.verbose) }),

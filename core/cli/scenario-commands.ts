@@ -5,17 +5,10 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { RunState } from '../scenarios/run-files.ts';
 import type { CheckResult } from '../scenarios/scenario-checks.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 import { addScenarioLintCommand } from './scenario-lint.ts';
 import { table } from './table.ts';
 import { cancelOnInterrupt } from './task-output.ts';
-
-const format = (value: string, allowed: string[]): string => {
-  if (allowed.includes(value)) return value;
-  throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(value)}`, {
-    fix: `use ${allowed.map((a) => `-o ${a}`).join(' or ')}`,
-  });
-};
 
 // The run a command acts on: the lab's active one, after rolling back a dead runner's.
 const activeRun = async (lab: string): Promise<RunState> => {
@@ -64,7 +57,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .description('the scenario catalog')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { output: string }) => {
-      const output = format(opts.output, ['table', 'json']);
+      const output = outputFormat(opts.output, ['table', 'json'] as const);
       const { listScenarios } = await import('../scenarios/catalog.ts');
       const all = (await listScenarios()).map(({ scenario: s }) => ({
         id: s.id,
@@ -126,7 +119,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
             `--step-timeout: got ${JSON.stringify(opts.stepTimeout)}, expected a duration such as 30s, 2m or 1m30s`,
           );
         }
-        const output = format(opts.output, ['text', 'json']);
+        const output = outputFormat(opts.output, ['text', 'json'] as const);
         const { findScenario } = await import('../scenarios/catalog.ts');
         const { runScenario } = await import('../scenarios/scenario-runner.ts');
         const loaded = await findScenario(id);
@@ -220,7 +213,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { name: string; output: string }) => {
-      const output = format(opts.output, ['table', 'json']);
+      const output = outputFormat(opts.output, ['table', 'json'] as const);
       const state = await activeRun(opts.name);
       if (output === 'json') return out.print(JSON.stringify(state, null, 2));
       const step = state.steps[state.currentStep];
@@ -239,7 +232,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .argument('[run]', 'run id (default: the latest run)')
     .option('--format <format>', 'md or json', 'md')
     .action(async (run: string | undefined, opts: { format: string }) => {
-      const f = format(opts.format, ['md', 'json']);
+      const f = outputFormat(opts.format, ['md', 'json'] as const);
       const { readRunState, readTimeline, runsDir } = await import('../scenarios/run-files.ts');
       const { readdir } = await import('node:fs/promises');
       const id = run ?? (await readdir(runsDir()).catch(() => [] as string[])).sort().at(-1);
