@@ -18,6 +18,7 @@ import {
   renderKindDoctorSection,
   type KindDoctorSection,
 } from '../backends/kind/doctor-section.ts';
+import { probeDockerEngine } from '../backends/docker-engine.ts';
 import type { Output } from './output.ts';
 
 export interface ToolStatus {
@@ -71,17 +72,15 @@ const probeTool = async (names: string[], args = ['--version']): Promise<ToolSta
   return { problem: `not on PATH (${names.join(' or ')})` };
 };
 
+// The same probe `up` uses to pick a backend, in the doctor's shape.
 const probeDocker = async (): Promise<DoctorReport['docker']> => {
-  const path = await findOnPath('docker');
-  if (!path) return { engine: false, problem: 'no docker client on PATH' };
-  try {
-    const out = await runCommand(path, ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5_000 });
-    const serverVersion = out.trim();
-    if (serverVersion) return { path, engine: true, serverVersion };
-    return { path, engine: false, problem: 'docker info gave no server version' };
-  } catch (error) {
-    return { path, engine: false, problem: `no engine answers: ${firstLine(error)}` };
-  }
+  const d = await probeDockerEngine();
+  if (d.engine) return { path: d.clientPath, engine: true, serverVersion: d.serverVersion };
+  return {
+    path: d.clientPath,
+    engine: false,
+    problem: d.clientPath ? `no engine answers: ${d.problem}` : d.problem,
+  };
 };
 
 export const collectDoctorReport = async (): Promise<DoctorReport> => {
