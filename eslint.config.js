@@ -1,9 +1,10 @@
 // Lint rules: typescript-eslint's recommended set plus the house boundaries from DESIGN.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,6 +21,30 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: ['**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom', 'vite'] },
+      ],
+    },
+  },
+  {
+    // The UI reaches the engine only through the typed client: core/contract types, nothing else.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', console: 'readonly' },
+    },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+core/(?!contract/)',
+              message: 'the renderer imports only core/contract (types), see DESIGN.md',
+            },
+            { group: ['electron', 'node:*'], message: 'the renderer runs in a browser page' },
+          ],
+        },
       ],
     },
   },

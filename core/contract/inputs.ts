@@ -1,0 +1,117 @@
+// Every input the core server accepts, validated before anything runs. A bad field comes back
+// as a validation error that names it (see `WireError.fields`).
+import { z } from 'zod';
+
+/** Same rule as the CLI's --name: a DNS label of at most 32 characters. */
+export const labName = z
+  .string()
+  .regex(
+    /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/,
+    'a lab name has lower-case letters, digits and "-", starts with a letter, ends with a letter or digit, and has at most 32 characters',
+  );
+
+const k8sName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a Kubernetes object name');
+const poolName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a pool name');
+const filePath = z.string().min(1).max(4096);
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')
+  .optional();
+const profile = z.string().min(1).max(128).optional();
+
+export const labInput = z.object({ lab: labName }).strict();
+export const idInput = z.object({ id: z.string().min(1).max(200) }).strict();
+
+export const createLabInput = z
+  .object({
+    name: labName,
+    backend: z.enum(['sim', 'kind']).optional(),
+    topologyFile: filePath.optional(),
+    monitoring: z.boolean().default(true),
+  })
+  .strict();
+
+export const backendChoiceInput = z.object({ backend: z.enum(['sim', 'kind']).optional() }).strict();
+export const topologyInput = z.object({ topologyFile: filePath.optional() }).strict();
+
+export const nodeInput = z.object({ lab: labName, node: k8sName }).strict();
+export const scalePoolInput = z
+  .object({ lab: labName, pool: poolName, nodes: z.number().int().min(0).max(5000) })
+  .strict();
+export const scaleDeploymentInput = z
+  .object({ lab: labName, name: k8sName, replicas: z.number().int().min(0).max(100) })
+  .strict();
+export const breakPodsInput = z
+  .object({ lab: labName, deployment: k8sName, mode: z.enum(['crashloop', 'notready', 'failed']) })
+  .strict();
+export const healPodsInput = z.object({ lab: labName, deployment: k8sName.optional() }).strict();
+export const eventsInput = z
+  .object({
+    lab: labName,
+    kind: z.enum(['Node', 'Pod', 'Deployment']).optional(),
+    name: k8sName.optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export const scenarioIdInput = z.object({ id: z.string().min(1).max(100) }).strict();
+export const startScenarioInput = z
+  .object({
+    lab: labName,
+    id: z.string().min(1).max(100),
+    /** Overrides every step's time box, e.g. "5m". */
+    stepTimeout: z
+      .string()
+      .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, 'expected a duration such as 90s or 5m')
+      .optional(),
+  })
+  .strict();
+export const runIdInput = z.object({ runId: z.string().min(1).max(200) }).strict();
+
+export const rangeQueryInput = z
+  .object({
+    lab: labName,
+    query: z.string().min(1).max(2000),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
+    stepSeconds: z.number().int().min(1).max(3600).default(15),
+  })
+  .strict();
+
+export const awsInput = z.object({ region, profile }).strict();
+export const promoteInput = z
+  .object({ lab: labName, region, profile, nat: z.enum(['single', 'per-az']).optional() })
+  .strict();
+export const promoteScaleInput = z
+  .object({ lab: labName, pool: poolName, nodes: z.number().int().min(0).max(100), region, profile })
+  .strict();
+/** Destroy asks the user to type the lab's name; the server checks it again. */
+export const promoteDestroyInput = z
+  .object({ lab: labName, confirm: z.string().max(64), region, profile })
+  .strict();
+
+export type CreateLabInput = z.infer<typeof createLabInput>;
+export type NodeInput = z.infer<typeof nodeInput>;
+export type ScalePoolInput = z.infer<typeof scalePoolInput>;
+export type ScaleDeploymentInput = z.infer<typeof scaleDeploymentInput>;
+export type BreakPodsInput = z.infer<typeof breakPodsInput>;
+export type HealPodsInput = z.infer<typeof healPodsInput>;
+export type EventsInput = z.infer<typeof eventsInput>;
+export type StartScenarioInput = z.infer<typeof startScenarioInput>;
+export type RangeQueryInput = z.infer<typeof rangeQueryInput>;
+export type AwsInput = z.infer<typeof awsInput>;
+export type PromoteInput = z.infer<typeof promoteInput>;
+export type PromoteScaleInput = z.infer<typeof promoteScaleInput>;
+export type PromoteDestroyInput = z.infer<typeof promoteDestroyInput>;

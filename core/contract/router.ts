@@ -1,0 +1,150 @@
+// The typed API between the core server and the renderer (tRPC v11). Inputs are validated by the
+// zod schemas in inputs.ts; errors carry a `WireError` in `error.data.wire`. The renderer imports
+// only `type AppRouter` from here; `core/server` supplies the services in the request context.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import * as input from './inputs.ts';
+import type { KartStreamServices } from './services.ts';
+import type { WireError } from './wire-types.ts';
+
+export interface ApiContext {
+  services: KartStreamServices;
+}
+
+/** Pulls `{ code, message, details, fix, logPath }` out of an engine error without importing it. */
+const wireErrorOf = (error: TRPCError): WireError => {
+  const cause = error.cause as
+    | {
+        code?: unknown;
+        message?: string;
+        details?: unknown;
+        fix?: unknown;
+        logPath?: unknown;
+        issues?: unknown;
+      }
+    | undefined;
+  if (cause && Array.isArray(cause.issues)) {
+    const issues = cause.issues as { path: PropertyKey[]; message: string }[];
+    const fields = issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(input)',
+      message: i.message,
+    }));
+    return {
+      code: 'invalid-input',
+      message: `invalid input: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+      details: [],
+      fields,
+    };
+  }
+  if (cause && typeof cause.code === 'string' && typeof cause.message === 'string') {
+    return {
+      code: cause.code,
+      message: cause.message,
+      details: Array.isArray(cause.details) ? cause.details.map(String) : [],
+      ...(typeof cause.fix === 'string' ? { fix: cause.fix } : {}),
+      ...(typeof cause.logPath === 'string' ? { logPath: cause.logPath } : {}),
+    };
+  }
+  return { code: error.code.toLowerCase().replace(/_/g, '-'), message: error.message, details: [] };
+};
+
+const t = initTRPC.context<ApiContext>().create({
+  errorFormatter: ({ shape, error }) => ({
+    ...shape,
+    data: { ...shape.data, stack: undefined, wire: wireErrorOf(error) },
+  }),
+});
+const q = t.procedure;
+
+export const appRouter = t.router({
+  app: t.router({
+    info: q.query(({ ctx }) => ctx.services.app.info()),
+  }),
+  labs: t.router({
+    list: q.query(({ ctx }) => ctx.services.labs.list()),
+    info: q.input(input.labInput).query(({ ctx, input }) => ctx.services.labs.info(input.lab)),
+    backendChoice: q
+      .input(input.backendChoiceInput)
+      .query(({ ctx, input }) => ctx.services.labs.backendChoice(input.backend)),
+    topology: q
+      .input(input.topologyInput)
+      .query(({ ctx, input }) => ctx.services.labs.topology(input.topologyFile)),
+    doctor: q.query(({ ctx }) => ctx.services.labs.doctor()),
+    create: q.input(input.createLabInput).mutation(({ ctx, input }) => ctx.services.labs.create(input)),
+    remove: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.labs.remove(input.lab)),
+    reset: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.labs.reset(input.lab)),
+  }),
+  tasks: t.router({
+    list: q.query(({ ctx }) => ctx.services.tasks.list()),
+    get: q.input(input.idInput).query(({ ctx, input }) => ctx.services.tasks.get(input.id)),
+    cancel: q.input(input.idInput).mutation(({ ctx, input }) => ctx.services.tasks.cancel(input.id)),
+    watch: q.input(input.idInput).subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.services.tasks.watch(input.id, signal ?? new AbortController().signal);
+    }),
+  }),
+  cluster: t.router({
+    watch: q.input(input.labInput).subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.services.cluster.watch(input.lab, signal ?? new AbortController().signal);
+    }),
+    events: q.input(input.eventsInput).query(({ ctx, input }) => ctx.services.cluster.events(input)),
+  }),
+  actions: t.router({
+    failNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.failNode(input)),
+    healNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.healNode(input)),
+    scalePool: q
+      .input(input.scalePoolInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.scalePool(input)),
+    scaleDeployment: q
+      .input(input.scaleDeploymentInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.scaleDeployment(input)),
+    breakPods: q
+      .input(input.breakPodsInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.breakPods(input)),
+    healPods: q.input(input.healPodsInput).mutation(({ ctx, input }) => ctx.services.actions.healPods(input)),
+  }),
+  scenarios: t.router({
+    list: q.query(({ ctx }) => ctx.services.scenarios.list()),
+    get: q.input(input.scenarioIdInput).query(({ ctx, input }) => ctx.services.scenarios.get(input.id)),
+    start: q
+      .input(input.startScenarioInput)
+      .mutation(({ ctx, input }) => ctx.services.scenarios.start(input)),
+    active: q.input(input.labInput).query(({ ctx, input }) => ctx.services.scenarios.active(input.lab)),
+    watch: q.input(input.labInput).subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.services.scenarios.watch(input.lab, signal ?? new AbortController().signal);
+    }),
+    hint: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.scenarios.hint(input.lab)),
+    solution: q
+      .input(input.labInput)
+      .mutation(({ ctx, input }) => ctx.services.scenarios.solution(input.lab)),
+    abort: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.scenarios.abort(input.lab)),
+    report: q.input(input.runIdInput).query(({ ctx, input }) => ctx.services.scenarios.report(input.runId)),
+    runs: q.input(input.labInput).query(({ ctx, input }) => ctx.services.scenarios.runs(input.lab)),
+  }),
+  alerts: t.router({
+    list: q.input(input.labInput).query(({ ctx, input }) => ctx.services.alerts.list(input.lab)),
+    watch: q.input(input.labInput).subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.services.alerts.watch(input.lab, signal ?? new AbortController().signal);
+    }),
+  }),
+  metrics: t.router({
+    range: q.input(input.rangeQueryInput).query(({ ctx, input }) => ctx.services.metrics.range(input)),
+  }),
+  promote: t.router({
+    identity: q.input(input.awsInput).query(({ ctx, input }) => ctx.services.promote.identity(input)),
+    plan: q.input(input.promoteInput).query(({ ctx, input }) => ctx.services.promote.plan(input)),
+    apply: q.input(input.promoteInput).mutation(({ ctx, input }) => ctx.services.promote.apply(input)),
+    status: q.input(input.promoteInput).query(({ ctx, input }) => ctx.services.promote.status(input)),
+    scale: q.input(input.promoteScaleInput).mutation(({ ctx, input }) => ctx.services.promote.scale(input)),
+    destroy: q
+      .input(input.promoteDestroyInput)
+      .mutation(({ ctx, input }) => ctx.services.promote.destroy(input)),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Input size limit for one RPC call; bigger bodies are refused before parsing. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+// Keep zod reachable for callers that build inputs with the same schemas.
+export { z };

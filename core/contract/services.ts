@@ -1,0 +1,106 @@
+// What the core server implements behind the API. The router (router.ts) maps each procedure to
+// one of these methods; `core/server` provides them from the engine. Long work returns a task id
+// at once; its progress streams through `tasks.watch`.
+import type {
+  AwsInput,
+  BreakPodsInput,
+  CreateLabInput,
+  EventsInput,
+  HealPodsInput,
+  NodeInput,
+  PromoteDestroyInput,
+  PromoteInput,
+  PromoteScaleInput,
+  RangeQueryInput,
+  ScaleDeploymentInput,
+  ScalePoolInput,
+  StartScenarioInput,
+} from './inputs.ts';
+import type {
+  AlertsMessage,
+  AppInfo,
+  BackendChoiceView,
+  ClusterEventView,
+  ClusterMessage,
+  DoctorView,
+  IdentityView,
+  LabInfo,
+  LabSummary,
+  PlanView,
+  PromoteStatusView,
+  RangeResult,
+  RunReport,
+  RunView,
+  ScenarioDetail,
+  ScenarioSummary,
+  TaskSummary,
+  TaskDetail,
+  TaskUpdate,
+  TopologyPreview,
+} from './wire-types.ts';
+
+export interface Started {
+  taskId: string;
+}
+
+export interface KartStreamServices {
+  app: {
+    info(): Promise<AppInfo>;
+  };
+  labs: {
+    list(): Promise<LabSummary[]>;
+    info(lab: string): Promise<LabInfo>;
+    backendChoice(backend?: 'sim' | 'kind'): Promise<BackendChoiceView>;
+    topology(topologyFile?: string): Promise<TopologyPreview>;
+    doctor(): Promise<DoctorView>;
+    create(input: CreateLabInput): Promise<Started>;
+    remove(lab: string): Promise<Started>;
+    reset(lab: string): Promise<Started>;
+  };
+  tasks: {
+    list(): Promise<TaskSummary[]>;
+    get(id: string): Promise<TaskDetail>;
+    cancel(id: string): Promise<void>;
+    watch(id: string, signal: AbortSignal): AsyncIterable<TaskUpdate>;
+  };
+  cluster: {
+    watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage>;
+    events(input: EventsInput): Promise<ClusterEventView[]>;
+  };
+  actions: {
+    failNode(input: NodeInput): Promise<void>;
+    healNode(input: NodeInput): Promise<void>;
+    scalePool(input: ScalePoolInput): Promise<Started>;
+    scaleDeployment(input: ScaleDeploymentInput): Promise<void>;
+    breakPods(input: BreakPodsInput): Promise<void>;
+    healPods(input: HealPodsInput): Promise<void>;
+  };
+  scenarios: {
+    list(): Promise<ScenarioSummary[]>;
+    get(id: string): Promise<ScenarioDetail>;
+    start(input: StartScenarioInput): Promise<{ runId: string; taskId: string }>;
+    /** The lab's running (or last) run, or null when it has none. */
+    active(lab: string): Promise<RunView | null>;
+    watch(lab: string, signal: AbortSignal): AsyncIterable<RunView | null>;
+    hint(lab: string): Promise<RunView>;
+    solution(lab: string): Promise<RunView>;
+    abort(lab: string): Promise<RunView>;
+    report(runId: string): Promise<RunReport>;
+    runs(lab: string): Promise<RunView[]>;
+  };
+  alerts: {
+    list(lab: string): Promise<AlertsMessage>;
+    watch(lab: string, signal: AbortSignal): AsyncIterable<AlertsMessage>;
+  };
+  metrics: {
+    range(input: RangeQueryInput): Promise<RangeResult>;
+  };
+  promote: {
+    identity(input: AwsInput): Promise<IdentityView>;
+    plan(input: PromoteInput): Promise<PlanView>;
+    apply(input: PromoteInput): Promise<Started>;
+    status(input: PromoteInput): Promise<PromoteStatusView>;
+    scale(input: PromoteScaleInput): Promise<Started>;
+    destroy(input: PromoteDestroyInput): Promise<Started>;
+  };
+}
