@@ -48,4 +48,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The desktop shell: plain JavaScript (ESM main, sandboxed CommonJS preload). It reaches the
+    // engine and the UI only over the wire, never by import.
+    files: ['electron/**/*.{js,cjs}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/core/**', '**/renderer/**'] }] },
+  },
+  {
+    files: ['electron/preload.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

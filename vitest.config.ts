@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests are pure and fast; integration tests run against real binaries
-// (the sim control plane, kubectl, Prometheus, moto) that tests/integration/setup.ts provisions.
+// Three projects: unit tests are pure and fast; integration tests run against real binaries
+// (the sim control plane, kubectl, Prometheus, moto) that tests/integration/global-setup.ts
+// provisions; e2e tests drive the app in Chromium against `kartstream serve` and a sim lab.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +15,18 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts', 'tests/e2e/global-setup.ts'],
+          testTimeout: 360_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          // After unit and integration: never two sim labs of the test run at once.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

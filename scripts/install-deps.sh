@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the app and the tests need from the system's packages (idempotent; does nothing
 # when all is there): Prometheus and Alertmanager (a lab's monitoring; promtool and amtool for the
-# rule tests), ss (iproute2) and ps (procps) for the tests, and on the Python side moto, boto3 and
-# cfn-lint for the AWS tests. Debian/Ubuntu (apt-get); elsewhere install the same by hand.
+# rule tests), ss (iproute2) and ps (procps) for the tests, Chromium and a font for the e2e tests
+# (playwright-core drives /usr/bin/chromium; no browser download), and on the Python side moto,
+# boto3 and cfn-lint for the AWS tests. Debian/Ubuntu (apt-get); elsewhere install the same by hand.
 # The sim control-plane binaries are built by `npm test` itself (cached; see docs/sim-binaries.md),
 # which needs Go >= 1.26 on PATH.
 set -euo pipefail
@@ -14,6 +15,9 @@ command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 command -v ss >/dev/null || need+=(iproute2)
 command -v ps >/dev/null || need+=(procps)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# Headless Chromium draws text (and screenshots) with fontconfig's fonts; without one, nothing reads.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)

@@ -11,6 +11,8 @@ import { addMonitoringCommands } from './monitoring-commands.ts';
 import { addActionCommands } from './action-commands.ts';
 import { addScenarioCommands } from './scenario-commands.ts';
 import { addPromoteCommand } from './promote-command.ts';
+import { addServeCommand } from './serve-command.ts';
+import { addAppCommand } from './app-launcher.ts';
 
 export const buildProgram = (out: Output): Command => {
   const program = new Command('kartstream')
@@ -26,6 +28,8 @@ export const buildProgram = (out: Output): Command => {
   addActionCommands(program, out);
   addScenarioCommands(program, out);
   addPromoteCommand(program, out);
+  addServeCommand(program, out);
+  addAppCommand(program, out);
   return program;
 };
 
@@ -34,7 +38,8 @@ export const main = async (argv: string[], out: Output = consoleOutput): Promise
   const program = buildProgram(out);
   program.configureOutput({ writeOut: (s) => out.print(s), writeErr: (s) => out.info(s) });
   try {
-    await program.parseAsync(argv);
+    // No command at all opens the app (the README's first line: `npx kartstream`).
+    await program.parseAsync(argv.length > 2 ? argv : [...argv, 'app']);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

@@ -132,7 +132,8 @@ export const appRouter = t.router({
   promote: t.router({
     identity: q.input(input.awsInput).query(({ ctx, input }) => ctx.services.promote.identity(input)),
     plan: q.input(input.promoteInput).query(({ ctx, input }) => ctx.services.promote.plan(input)),
-    apply: q.input(input.promoteInput).mutation(({ ctx, input }) => ctx.services.promote.apply(input)),
+    // Not `apply`: tRPC reserves then/call/apply as procedure names (its client is a proxy).
+    applyPlan: q.input(input.promoteInput).mutation(({ ctx, input }) => ctx.services.promote.apply(input)),
     status: q.input(input.promoteInput).query(({ ctx, input }) => ctx.services.promote.status(input)),
     scale: q.input(input.promoteScaleInput).mutation(({ ctx, input }) => ctx.services.promote.scale(input)),
     destroy: q

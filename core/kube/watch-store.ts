@@ -18,6 +18,13 @@ type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 /** How long a dropped watch waits before it lists and watches again. */
 const RESTART_DELAY_MS = 1000;
 
+/** One object added, updated or deleted, as the store's caches already reflect it. */
+export interface ObjectChange {
+  kind: 'Node' | 'Pod' | 'Deployment' | 'Event';
+  type: 'add' | 'update' | 'delete';
+  object: KubernetesObject;
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
@@ -26,6 +33,8 @@ export interface WaitOptions {
 export class WatchStore {
   private readonly informers: Watched<KubernetesObject>[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly objectListeners = new Set<(change: ObjectChange) => void>();
+  private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly nodeInformer: Watched<V1Node>;
   private readonly podInformer: Watched<V1Pod>;
   private readonly deploymentInformer: Watched<V1Deployment>;
@@ -43,25 +52,23 @@ export class WatchStore {
       apps.listDeploymentForAllNamespaces(),
     );
     this.eventInformer = makeInformer(config, '/api/v1/events', () => core.listEventForAllNamespaces());
-    for (const informer of [
-      this.nodeInformer,
-      this.podInformer,
-      this.deploymentInformer,
-      this.eventInformer,
-    ]) {
-      this.track(informer as unknown as Watched<KubernetesObject>);
-    }
+    this.track(this.nodeInformer as unknown as Watched<KubernetesObject>, 'Node');
+    this.track(this.podInformer as unknown as Watched<KubernetesObject>, 'Pod');
+    this.track(this.deploymentInformer as unknown as Watched<KubernetesObject>, 'Deployment');
+    this.track(this.eventInformer as unknown as Watched<KubernetesObject>, 'Event');
   }
 
-  private track(informer: Watched<KubernetesObject>): void {
+  private track(informer: Watched<KubernetesObject>, kind: ObjectChange['kind']): void {
     this.informers.push(informer);
-    const changed = () => this.notify();
-    informer.on('add', changed);
-    informer.on('update', changed);
-    informer.on('delete', changed);
+    for (const type of ['add', 'update', 'delete'] as const)
+      informer.on(type, (object: KubernetesObject) => {
+        for (const listener of [...this.objectListeners]) listener({ kind, type, object });
+        this.notify();
+      });
     // A dropped watch (apiserver restart, network blip) is listed and watched again.
-    informer.on('error', () => {
+    informer.on('error', (error: unknown) => {
       this.errors += 1;
+      for (const listener of [...this.errorListeners]) listener(error);
       if (this.stopped) return;
       const timer = setTimeout(() => {
         this.restarts.delete(timer);
@@ -82,6 +89,8 @@ export class WatchStore {
     for (const timer of this.restarts) clearTimeout(timer);
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
     this.listeners.clear();
+    this.objectListeners.clear();
+    this.errorListeners.clear();
   }
 
   nodes = (): readonly V1Node[] => this.nodeInformer.list();
@@ -93,6 +102,18 @@ export class WatchStore {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // Calls `listener` with each object that changed (per object, unlike onChange); returns the unsubscribe.
+  onObjectChange(listener: (change: ObjectChange) => void): () => void {
+    this.objectListeners.add(listener);
+    return () => this.objectListeners.delete(listener);
+  }
+
+  // Calls `listener` when a watch drops or a list fails (a restart follows); returns the unsubscribe.
+  onWatchError(listener: (error: unknown) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
   }
 
   private notify(): void {

@@ -27,6 +27,11 @@ export interface PromSample {
   value: [number, string];
 }
 
+export interface PromRangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
 export interface PromRule {
   name: string;
   type: 'alerting' | 'recording';
@@ -51,12 +56,13 @@ export class PrometheusApi {
     return (await getJson<{ data: { resultType: string; result: PromSample[] } }>(url, 'Prometheus')).data;
   }
 
+  // A range query: one series per label set, each with its [unix seconds, value] samples.
   async queryRange(
     promql: string,
     start: Date,
     end: Date,
     stepSeconds: number,
-  ): Promise<{ resultType: string; result: unknown[] }> {
+  ): Promise<{ resultType: string; result: PromRangeSeries[] }> {
     const q = new URLSearchParams({
       query: promql,
       start: String(start.getTime() / 1000),
@@ -64,7 +70,7 @@ export class PrometheusApi {
       step: String(stepSeconds),
     });
     return (
-      await getJson<{ data: { resultType: string; result: unknown[] } }>(
+      await getJson<{ data: { resultType: string; result: PromRangeSeries[] } }>(
         `${this.base}/api/v1/query_range?${q}`,
         'Prometheus',
       )

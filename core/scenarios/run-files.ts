@@ -16,6 +16,8 @@ export interface StepOutcome {
   state: 'pending' | 'running' | 'passed' | 'timed-out' | 'aborted';
   startedAt?: string;
   endedAt?: string;
+  /** When the step's time box ends, set once its actions ran (UIs show the time left). */
+  deadline?: string;
   hintsRevealed: number;
   solutionRevealed: boolean;
   checks: { check: string; ok: boolean; detail: string }[];

@@ -16,6 +16,7 @@ import {
   appendTimeline,
   clearActiveRun,
   newRunId,
+  readControl,
   recordCommand,
   setActiveRun,
   writeRunState,
@@ -199,6 +200,9 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       );
     for (const [index, step] of scenario.steps.entries()) {
       const outcome = state.steps[index]!;
+      // Hints, solutions and aborts asked for once the step shows as running count for the step,
+      // also while its actions run.
+      const controlFrom = (await readControl(id)).length;
       state.currentStep = index;
       Object.assign(outcome, { state: 'running', startedAt: new Date().toISOString() });
       await save();
@@ -211,9 +215,13 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
           appendTimeline(id, { type: 'auto-solve-failed', step: step.id, error: (e as Error).message }),
         );
       }
+      const deadline = Date.now() + durationMs(options.stepTimeout ?? step.timeout);
+      outcome.deadline = new Date(deadline).toISOString();
+      await save();
       const waited = await waitForChecks(ctx, step.checks, {
         since,
-        deadline: Date.now() + durationMs(options.stepTimeout ?? step.timeout),
+        deadline,
+        controlFrom,
         signal: controller.signal,
         onResults: (results) => {
           const changed = JSON.stringify(results) !== JSON.stringify(outcome.checks);
@@ -252,13 +260,14 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     if (state.steps.every((s) => s.state === 'passed'))
       state.steadyStateAfter = await steadyState(ctx, scenario, id, 'after', controller.signal);
   } catch (error) {
-    state.reason = (error as Error).message;
-    await appendTimeline(id, { type: 'error', error: state.reason });
+    // Stopped before or between steps (setup, steady state): an abort, not the lab's fault.
+    state.reason = controller.signal.aborted ? 'aborted' : (error as Error).message;
+    await appendTimeline(id, { type: 'error', error: (error as Error).message });
   } finally {
     await rollback(ctx, scenario, state);
     await store.stop();
     const passed = state.steps.every((s) => s.state === 'passed') && state.steadyStateAfter?.ok === true;
-    const aborted = state.steps.some((s) => s.state === 'aborted');
+    const aborted = controller.signal.aborted || state.steps.some((s) => s.state === 'aborted');
     state.state = passed ? 'passed' : aborted ? 'aborted' : 'failed';
     state.score = score(scenario, state, Date.now() - started);
     state.endedAt = new Date().toISOString();

@@ -23,6 +23,8 @@ export interface WaitOptions {
   onResults?: (results: CheckResult[]) => void;
   /** Called for each new hint/solution request; abort ends the wait. */
   onControl?: (request: ControlRequest) => Promise<void>;
+  /** Control requests before this index are old; default: all those already there. */
+  controlFrom?: number;
   signal?: AbortSignal;
 }
 
@@ -44,7 +46,7 @@ export const waitForChecks = async (
     }
   }
   const needsTick = checks.some((c) => MONITORING_CHECKS.has(checkName(c)));
-  let handled = (await readControl(ctx.runId)).length;
+  let handled = options.controlFrom ?? (await readControl(ctx.runId)).length;
   let results: CheckResult[] = [];
   try {
     for (;;) {

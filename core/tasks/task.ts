@@ -45,6 +45,8 @@ export interface TaskRecord {
 export interface RunTaskOptions {
   onEvent?: (event: TaskEvent) => void;
   signal?: AbortSignal;
+  /** The task's id, when the caller must know it (and its log path) before the task starts. */
+  id?: string;
 }
 
 const now = () => new Date().toISOString();
@@ -55,26 +57,37 @@ const slug = (title: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 40);
 
+/** A fresh task id: sortable by time, readable, unique. */
+export const newTaskId = (title: string): string =>
+  `${now().replace(/[:.]/g, '-')}-${slug(title)}-${randomBytes(3).toString('hex')}`;
+
+/** Where a task keeps its record (`task.json`) and its log. */
+export const taskPaths = (id: string): { dir: string; recordPath: string; logPath: string } => {
+  const dir = join(tasksDir(), id);
+  return { dir, recordPath: join(dir, 'task.json'), logPath: join(dir, 'log.txt') };
+};
+
 // Runs `work` as a task; the log and the record stay under <state>/tasks/<id>/ whatever happens.
 export const runTask = async <T>(
   title: string,
   work: (task: TaskReporter) => Promise<T>,
   options: RunTaskOptions = {},
 ): Promise<T> => {
-  const id = `${now().replace(/[:.]/g, '-')}-${slug(title)}-${randomBytes(3).toString('hex')}`;
-  const dir = join(tasksDir(), id);
+  const id = options.id ?? newTaskId(title);
+  const { dir, recordPath, logPath } = taskPaths(id);
   await ensurePrivateDir(dir);
-  const logPath = join(dir, 'log.txt');
   const record: TaskRecord = { id, title, state: 'running', steps: [], startedAt: now(), logPath };
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Canceled before it got here (e.g. while its folder was made): the work sees it at once.
+  if (options.signal?.aborted) onAbort();
   const emit = (event: TaskEvent) => options.onEvent?.(event);
   const writeLog = (line: string) => appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
   // Saves run one after another, so the last state written is the last state reached.
   let saving: Promise<void> = Promise.resolve();
   const save = () =>
-    (saving = saving.then(() => writePrivateJson(join(dir, 'task.json'), record)).catch(() => undefined));
+    (saving = saving.then(() => writePrivateJson(recordPath, record)).catch(() => undefined));
   const closeStep = (state: StepState) => {
     const last = record.steps.at(-1);
     if (last && last.state === 'running') Object.assign(last, { state, endedAt: now() });

@@ -1,0 +1,303 @@
+// The core server: one Node HTTP server on 127.0.0.1 that serves the UI, the tRPC API over HTTP,
+// tRPC subscriptions and the lab terminal over WebSocket. Every request and upgrade passes
+// request-guard.ts first (token, Host, Origin); the URL layout is core/contract/endpoints.ts.
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { basePath } from '../contract/endpoints.ts';
+import { labName } from '../contract/inputs.ts';
+import { MAX_CLIENT_FRAME_BYTES } from '../contract/terminal-protocol.ts';
+import { appRouter, MAX_REQUEST_BYTES, type ApiContext } from '../contract/router.ts';
+import type { KartStreamServices } from '../contract/services.ts';
+import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
+import { checkRequest, newToken, type Verdict } from './request-guard.ts';
+import { serveRendererFile } from './renderer-assets.ts';
+
+export interface CoreServerOptions {
+  services: KartStreamServices;
+  /** The built UI (index.html and assets). */
+  rendererDir: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Only loopback: the server is never reachable from the network. */
+  host?: '127.0.0.1';
+  /** Where refusals and server-side failures are reported (never with the token). */
+  log?: (line: string) => void;
+}
+
+export interface CoreServer {
+  /** `http://127.0.0.1:<port>/t/<token>/`, the one URL that opens the UI. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+const securityHeaders = (port: number): Record<string, string> => ({
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  // The page, its assets and the API all live under a per-launch token: nothing is worth caching.
+  'Cache-Control': 'no-store',
+});
+
+const TRPC_CODES: Partial<Record<string, TRPC_ERROR_CODE_KEY>> = {
+  'invalid-input': 'BAD_REQUEST',
+  'invalid-topology': 'BAD_REQUEST',
+  'invalid-manifests': 'BAD_REQUEST',
+  'not-found': 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  timeout: 'TIMEOUT',
+  canceled: 'CLIENT_CLOSED_REQUEST',
+  'missing-binary': 'PRECONDITION_FAILED',
+  'backend-unavailable': 'PRECONDITION_FAILED',
+};
+
+// An engine error becomes a TRPCError with a matching HTTP status; the router's errorFormatter
+// reads the KartStreamError back from `cause` into `data.wire`.
+const asTrpcError = (error: unknown): unknown =>
+  isKartStreamError(error)
+    ? new TRPCError({
+        code: TRPC_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR',
+        message: error.message,
+        cause: error,
+      })
+    : error;
+
+async function* typedIterable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw asTrpcError(error);
+  }
+}
+
+/** The services with every thrown engine error (from a promise or a stream) typed for tRPC. */
+const withTypedErrors = (services: KartStreamServices): KartStreamServices => {
+  const area = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop) {
+        const value: unknown = Reflect.get(obj, prop);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          let result: unknown;
+          try {
+            result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+          } catch (error) {
+            throw asTrpcError(error);
+          }
+          if (result instanceof Promise)
+            return result.catch((error: unknown) => Promise.reject(asTrpcError(error)));
+          if (result && typeof result === 'object' && Symbol.asyncIterator in result)
+            return typedIterable(result as AsyncIterable<unknown>);
+          return result;
+        };
+      },
+    });
+  return Object.fromEntries(
+    Object.entries(services).map(([name, impl]) => [name, area(impl as object)]),
+  ) as unknown as KartStreamServices;
+};
+
+const refuse = (res: ServerResponse, status: number): void => {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(`${STATUS_CODES[status] ?? 'Error'}\n`);
+};
+
+// Refused before the body is read; shaped like a tRPC error so the UI shows the words.
+const tooLarge = (res: ServerResponse): void => {
+  const message = `the request is larger than ${MAX_REQUEST_BYTES / 1024} KiB`;
+  res.statusCode = 413;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Connection', 'close');
+  res.end(
+    JSON.stringify({
+      error: {
+        message,
+        code: -32013,
+        data: {
+          code: 'PAYLOAD_TOO_LARGE',
+          httpStatus: 413,
+          wire: { code: 'payload-too-large', message, details: [], fix: 'send a smaller input' },
+        },
+      },
+    }),
+  );
+};
+
+const refuseUpgrade = (socket: Duplex, status: number): void => {
+  const text = STATUS_CODES[status] ?? 'Error';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+};
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const listen = (server: ReturnType<typeof createServer>, port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const busy = error.code === 'EADDRINUSE';
+      reject(
+        new KartStreamError(
+          busy ? 'conflict' : 'command-failed',
+          busy
+            ? `port ${port} on ${HOST} is already in use`
+            : `cannot listen on ${HOST}:${port}: ${error.message}`,
+          {
+            fix: busy
+              ? 'stop what uses it, pick another with --port N, or leave --port out to get a free port'
+              : 'pick a port above 1023 with --port N, or leave --port out to get a free port',
+            cause: error,
+          },
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen({ port, host: HOST, exclusive: true }, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+
+export const startCoreServer = async (options: CoreServerOptions): Promise<CoreServer> => {
+  const log = options.log ?? (() => undefined);
+  const token = newToken();
+  const context: ApiContext = { services: withTypedErrors(options.services) };
+  const createContext = () => context;
+  const onError = ({ error, path }: { error: TRPCError; path?: string }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      log(`${path ?? '(unknown procedure)'} failed: ${error.message}`);
+  };
+  let port = 0;
+
+  const trpcSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  const terminalSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  // Loaded on first use: node-pty is native, and a broken build must not stop the server.
+  let terminalModule: Promise<typeof import('./terminal-session.ts')> | undefined;
+  applyWSSHandler({
+    wss: trpcSockets,
+    router: appRouter,
+    createContext,
+    onError,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+  });
+
+  const check = (req: IncomingMessage): Verdict => {
+    const verdict = checkRequest(
+      {
+        url: req.url ?? '/',
+        host: headerOf(req, 'host'),
+        origin: headerOf(req, 'origin'),
+        authorization: headerOf(req, 'authorization'),
+      },
+      { token, port },
+    );
+    if (!verdict.ok) log(`refused ${req.method ?? '?'} request: ${verdict.why} (${verdict.status})`);
+    return verdict;
+  };
+
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
+    const verdict = check(req);
+    if (!verdict.ok) return refuse(res, verdict.status);
+    const { route } = verdict;
+    if (route.kind === 'ui') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
+      // "/t/<token>" without the slash: relative asset URLs would miss the token segment.
+      if (!new URL(req.url ?? '/', 'http://x').pathname.endsWith('/') && route.file === '') {
+        res.statusCode = 308;
+        res.setHeader('Location', basePath(token));
+        return res.end();
+      }
+      return void serveRendererFile(req, res, options.rendererDir, route.file).catch((error: unknown) => {
+        log(`serving ${route.file || 'index.html'} failed: ${String(error)}`);
+        if (!res.headersSent) refuse(res, 500);
+        else res.destroy();
+      });
+    }
+    if (route.kind !== 'trpc') return refuse(res, 426);
+    if (req.method !== 'GET' && req.method !== 'POST') return refuse(res, 405);
+    if (Number(headerOf(req, 'content-length') ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res);
+    void nodeHTTPRequestHandler({
+      router: appRouter,
+      createContext,
+      onError,
+      req,
+      res,
+      path: route.procedure,
+      maxBodySize: MAX_REQUEST_BYTES,
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const verdict = check(req);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
+    if (verdict.route.kind === 'ws')
+      return trpcSockets.handleUpgrade(req, socket, head, (ws) => trpcSockets.emit('connection', ws, req));
+    if (verdict.route.kind !== 'terminal') return refuseUpgrade(socket, 404);
+    const labParam = verdict.query.get('lab');
+    const lab = labName.safeParse(labParam ?? '');
+    void (terminalModule ??= import('./terminal-session.ts')).then(
+      ({ handleTerminalSocket }) =>
+        terminalSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+          if (lab.success) return handleTerminalSocket(ws, lab.data);
+          ws.close(
+            1008,
+            labParam
+              ? 'invalid lab name: use lower-case letters, digits and "-", at most 32 characters'
+              : 'no lab given: add ?lab=NAME to the terminal URL',
+          );
+        }),
+      (error: unknown) =>
+        terminalSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+          log(`the terminal cannot start: ${String(error)}`);
+          ws.close(1011, 'the terminal is unavailable on this server (node-pty did not load)');
+        }),
+    );
+  });
+
+  port = await listen(server, options.port ?? 0);
+  const url = `http://${HOST}:${port}${basePath(token)}`;
+
+  const closeSockets = () =>
+    new Promise<void>((resolve) => {
+      for (const ws of [...trpcSockets.clients, ...terminalSockets.clients]) ws.close(1001, 'server closing');
+      server.close(() => resolve());
+      server.closeAllConnections();
+      // A peer that does not answer the close handshake is cut off.
+      setTimeout(() => {
+        for (const ws of [...trpcSockets.clients, ...terminalSockets.clients]) ws.terminate();
+      }, 1000).unref();
+    });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // The shells first (SIGHUP, then SIGKILL after a grace period), then every socket.
+      const terminals = await terminalModule?.catch(() => undefined);
+      await terminals?.closeAllTerminals();
+      await closeSockets();
+    })());
+  return { url, token, port, close };
+};

@@ -1,0 +1,153 @@
+// `actions.*`: free play on a lab from the map: fail and heal a node, scale a pool (a task) or a
+// Deployment, break and heal a Deployment's pods. Unknown nodes, pools and workloads are named
+// with what there is instead; what the lab's backend cannot do is refused before anything runs.
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { KartStreamServices } from '../../contract/services.ts';
+import type { PodFault } from '../../backends/cluster-backend.ts';
+import { KartStreamError } from '../../errors/kartstream-error.ts';
+import { apiStatus, kubeClients } from '../../kube/kube-client.ts';
+import type { OpenLab } from '../../lab/open-lab.ts';
+import { openKnownLab } from './labs-service.ts';
+import type { ServiceContext } from './service-context.ts';
+
+const MODES: Record<'crashloop' | 'notready' | 'failed', PodFault> = {
+  crashloop: 'crashloop',
+  notready: 'not-ready',
+  failed: 'failed',
+};
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+// A node of one of the lab's pools; otherwise not-found with the nodes there are, pool by pool.
+const requirePoolNode = async ({ record, lab }: OpenLab, node: string): Promise<void> => {
+  const { core } = kubeClients(lab.kubeconfigPath);
+  const nodes = (await core.listNode()).items;
+  const found = nodes.find((n) => n.metadata?.name === node);
+  if (found?.metadata?.labels?.pool) return;
+  const byPool = new Map<string, string[]>();
+  for (const n of nodes) {
+    const pool = n.metadata?.labels?.pool;
+    if (pool) byPool.set(pool, [...(byPool.get(pool) ?? []), n.metadata?.name ?? '']);
+  }
+  throw new KartStreamError(
+    'not-found',
+    found
+      ? `node "${node}" of lab ${record.name} belongs to no pool (the control plane cannot be failed)`
+      : `there is no node "${node}" in lab ${record.name}`,
+    {
+      details: [...byPool].map(
+        ([pool, names]) =>
+          `pool ${pool}: ${names.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).join(', ')}`,
+      ),
+      fix: 'pick a node on the map',
+    },
+  );
+};
+
+// A Deployment of the shop; otherwise not-found with the workloads there are.
+const requireWorkload = async ({ record, lab }: OpenLab, name: string): Promise<number> => {
+  const { apps } = kubeClients(lab.kubeconfigPath);
+  try {
+    const d = await apps.readNamespacedDeployment({ name, namespace: record.namespace });
+    return d.spec?.replicas ?? 1;
+  } catch (error) {
+    if (apiStatus(error) !== 404) throw error;
+    const names = (await apps.listNamespacedDeployment({ namespace: record.namespace })).items
+      .map((d) => d.metadata?.name ?? '')
+      .sort();
+    throw new KartStreamError(
+      'not-found',
+      `there is no workload "${name}" in namespace ${record.namespace} of lab ${record.name}`,
+      {
+        details: [names.length ? `workloads: ${names.join(', ')}` : 'the lab has no workloads'],
+        fix: 'pick a workload from the list on the map',
+      },
+    );
+  }
+};
+
+const requireCanFailNodes = ({ record, backend }: OpenLab): void => {
+  if (!backend.capabilities().failNode)
+    throw new KartStreamError('backend-unavailable', `the ${record.backend} backend cannot fail nodes`, {
+      details: backend.capabilities().notes,
+    });
+};
+
+export const createActionsService = (ctx: ServiceContext): KartStreamServices['actions'] => ({
+  failNode: async ({ lab, node }) => {
+    const open = await openKnownLab(lab);
+    requireCanFailNodes(open);
+    await requirePoolNode(open, node);
+    await open.backend.failNode(open.lab, node);
+  },
+
+  healNode: async ({ lab, node }) => {
+    const open = await openKnownLab(lab);
+    requireCanFailNodes(open);
+    await requirePoolNode(open, node);
+    await open.backend.healNode(open.lab, node);
+  },
+
+  scalePool: async ({ lab, pool, nodes }) => {
+    const open = await openKnownLab(lab);
+    const { record, backend } = open;
+    const spec = open.lab.topology.pools.find((p) => p.name === pool);
+    if (!spec)
+      throw new KartStreamError('not-found', `there is no pool "${pool}" in lab ${record.name}`, {
+        fix: `use one of: ${open.lab.topology.pools.map((p) => p.name).join(', ')}`,
+      });
+    const can = backend.capabilities();
+    if (nodes > spec.nodes && !can.growPool)
+      throw new KartStreamError(
+        'backend-unavailable',
+        `the ${record.backend} backend cannot grow pool ${pool} beyond the ${spec.nodes} node(s) it was created with`,
+        {
+          details: can.notes.filter((n) => n.startsWith('growPool')),
+          fix: `pick 0 to ${spec.nodes} nodes, or use a sim lab for bigger pools`,
+        },
+      );
+    return {
+      taskId: ctx.tasks.start(
+        `Scale pool ${pool} of lab ${record.name} to ${nodes}`,
+        { kind: 'pool-scale', lab },
+        (task) => backend.scalePool(open.lab, pool, nodes, task),
+      ).taskId,
+    };
+  },
+
+  scaleDeployment: async ({ lab, name, replicas }) => {
+    const open = await openKnownLab(lab);
+    await requireWorkload(open, name);
+    const { apps } = kubeClients(open.lab.kubeconfigPath);
+    await apps.patchNamespacedDeploymentScale(
+      { name, namespace: open.record.namespace, body: { spec: { replicas } } },
+      mergePatch,
+    );
+  },
+
+  breakPods: async ({ lab, deployment, mode }) => {
+    const open = await openKnownLab(lab);
+    const fault = MODES[mode];
+    const can = open.backend.capabilities();
+    if (!can.breakPods.includes(fault))
+      throw new KartStreamError(
+        'backend-unavailable',
+        `the ${open.record.backend} backend cannot break pods the "${mode}" way`,
+        {
+          details: can.notes.filter((n) => n.startsWith('breakPods')),
+          fix: `use ${can.breakPods.map((f) => (f === 'not-ready' ? 'notready' : f)).join(' or ')}`,
+        },
+      );
+    if ((await requireWorkload(open, deployment)) === 0)
+      throw new KartStreamError('conflict', `${deployment} has no pods to break: it is scaled to 0`, {
+        fix: `scale ${deployment} up first`,
+      });
+    await open.backend.breakPods(open.lab, open.record.namespace, `app=${deployment}`, fault);
+  },
+
+  healPods: async ({ lab, deployment }) => {
+    const open = await openKnownLab(lab);
+    if (deployment) await requireWorkload(open, deployment);
+    await open.backend.healPods(open.lab, open.record.namespace, deployment ? `app=${deployment}` : '');
+  },
+});

@@ -1,0 +1,63 @@
+// Builds the services behind the API from the engine, one module per area, sharing one task
+// registry. `close()` cancels running tasks, then releases what the services registered
+// (watch stores, timers, child processes), newest first.
+import { readFileSync } from 'node:fs';
+import type { KartStreamServices } from '../../contract/services.ts';
+import { TaskRegistry } from '../task-registry.ts';
+import { createActionsService } from './actions-service.ts';
+import { createAlertsService } from './alerts-service.ts';
+import { createAppService } from './app-service.ts';
+import { createClusterService } from './cluster-service.ts';
+import { createLabsService } from './labs-service.ts';
+import { createMetricsService } from './metrics-service.ts';
+import { createPromoteService } from './promote-service.ts';
+import { createScenariosService } from './scenarios-service.ts';
+import { createTasksService } from './tasks-service.ts';
+import type { ServiceContext } from './service-context.ts';
+
+const packageVersion = (): string => {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+};
+
+export interface CreatedServices {
+  services: KartStreamServices;
+  close(): Promise<void>;
+}
+
+export const createServices = (options: { defaultLab: string; desktop: boolean }): CreatedServices => {
+  const closers: (() => Promise<void> | void)[] = [];
+  const tasks = new TaskRegistry();
+  const ctx: ServiceContext = {
+    tasks,
+    defaultLab: options.defaultLab,
+    desktop: options.desktop,
+    version: packageVersion(),
+    onClose: (fn) => closers.push(fn),
+  };
+  const services: KartStreamServices = {
+    app: createAppService(ctx),
+    labs: createLabsService(ctx),
+    tasks: createTasksService(ctx),
+    cluster: createClusterService(ctx),
+    actions: createActionsService(ctx),
+    scenarios: createScenariosService(ctx),
+    alerts: createAlertsService(ctx),
+    metrics: createMetricsService(ctx),
+    promote: createPromoteService(ctx),
+  };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await tasks.cancelAll();
+      // One failing cleanup must not keep the others from running.
+      for (const fn of closers.reverse()) {
+        await Promise.resolve()
+          .then(fn)
+          .catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
+      }
+    })());
+  return { services, close };
+};

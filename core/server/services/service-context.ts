@@ -1,0 +1,13 @@
+// What every service module gets from `createServices`: the shared task registry, the lab the
+// UI opens first, whether the Electron shell started us, our version, and a hook to release
+// resources (watch stores, timers, child processes) when the server closes.
+import type { TaskRegistry } from '../task-registry.ts';
+
+export interface ServiceContext {
+  tasks: TaskRegistry;
+  defaultLab: string;
+  desktop: boolean;
+  version: string;
+  /** Registers cleanup run by `close()`, in reverse order of registration. */
+  onClose(fn: () => Promise<void> | void): void;
+}

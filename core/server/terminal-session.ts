@@ -1,0 +1,190 @@
+// The lab terminal's server side: one node-pty shell per WebSocket (see
+// core/contract/terminal-protocol.ts for the messages). The shell is the lab shell shared with
+// `kartstream shell` (core/lab/lab-shell-env.ts), so its command lines land in the lab's
+// commands file. The shell dies with its socket and the socket with its shell; output is paused
+// at the pty while the socket is slow, so a chatty command cannot fill the server's memory.
+import { spawn, type IPty } from 'node-pty';
+import type { RawData, WebSocket } from 'ws';
+import {
+  encodeControl,
+  MAX_CLIENT_FRAME_BYTES,
+  parseClientMessage,
+  type TerminalServerControl,
+} from '../contract/terminal-protocol.ts';
+import type { WireError } from '../contract/wire-types.ts';
+import { isKartStreamError } from '../errors/kartstream-error.ts';
+import { prepareLabShell } from '../lab/lab-shell-env.ts';
+
+/** Pause the pty above this many bytes waiting in the socket, resume below the low mark. */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 128 * 1024;
+/** Output chunks are gathered this long (or up to MAX_BATCH) before a frame goes out. */
+const BATCH_MS = 5;
+const MAX_BATCH = 64 * 1024;
+/** Input typed before the shell has started, kept up to this many characters. */
+const MAX_EARLY_INPUT = 64 * 1024;
+/** A shell that ignores SIGHUP this long gets SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+interface Session {
+  /** Ends the session: kills the shell (HUP, then KILL) and closes the socket. Resolves on exit. */
+  close(code: number, reason: string): Promise<void>;
+}
+
+const sessions = new Set<Session>();
+
+const wireErrorOf = (error: unknown): WireError =>
+  isKartStreamError(error)
+    ? {
+        code: error.code,
+        message: error.message,
+        details: error.details,
+        fix: error.fix,
+        logPath: error.logPath,
+      }
+    : {
+        code: 'terminal-failed',
+        message: `the lab shell did not start: ${error instanceof Error ? error.message : String(error)}`,
+        details: [],
+      };
+
+const textOf = (data: RawData): string =>
+  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString(
+    'utf8',
+  );
+
+const sizeOf = (data: RawData): number =>
+  Buffer.isBuffer(data)
+    ? data.length
+    : Array.isArray(data)
+      ? data.reduce((n, b) => n + b.length, 0)
+      : data.byteLength;
+
+export const handleTerminalSocket = (socket: WebSocket, lab: string): void => {
+  let shell: IPty | undefined;
+  let exited: Promise<void> | undefined;
+  let alive = false;
+  let closed = false;
+  let size = { cols: 80, rows: 24 };
+  let earlyInput = '';
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let paused = false;
+
+  const sendControl = (control: TerminalServerControl) => {
+    if (socket.readyState === socket.OPEN) socket.send(encodeControl(control));
+  };
+
+  const resumeWhenDrained = () => {
+    if (paused && socket.bufferedAmount < LOW_WATER) {
+      paused = false;
+      shell?.resume();
+    }
+  };
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (batch.length === 0 || socket.readyState !== socket.OPEN) return;
+    const frame = batch.join('');
+    batch = [];
+    batchBytes = 0;
+    socket.send(frame, resumeWhenDrained);
+    if (!paused && socket.bufferedAmount > HIGH_WATER) {
+      paused = true;
+      shell?.pause();
+    }
+  };
+
+  const session: Session = {
+    close: async (code, reason) => {
+      if (!closed) {
+        closed = true;
+        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+          socket.close(code, reason);
+      }
+      if (!shell || !exited || !alive) {
+        sessions.delete(session);
+        return;
+      }
+      const running = shell;
+      // A paused pty would hold its last output (and node-pty's exit event) back.
+      if (paused) running.resume();
+      running.kill('SIGHUP');
+      const killer = setTimeout(() => {
+        try {
+          running.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, KILL_GRACE_MS);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+  sessions.add(session);
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary || sizeOf(data) > MAX_CLIENT_FRAME_BYTES) return;
+    const message = parseClientMessage(textOf(data));
+    if (!message) return;
+    if (message.type === 'resize') {
+      size = { cols: message.cols, rows: message.rows };
+      shell?.resize(message.cols, message.rows);
+    } else if (shell) shell.write(message.data);
+    else if (earlyInput.length + message.data.length <= MAX_EARLY_INPUT) earlyInput += message.data;
+  });
+  const onSocketGone = () => void session.close(1000, 'socket closed');
+  socket.on('close', onSocketGone);
+  socket.on('error', onSocketGone);
+
+  const start = async () => {
+    const spec = await prepareLabShell(lab, { TERM: 'xterm-256color', COLORTERM: 'truecolor' });
+    if (closed) return;
+    shell = spawn(spec.file, spec.args, {
+      name: 'xterm-256color',
+      cols: size.cols,
+      rows: size.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+    });
+    alive = true;
+    const running = shell;
+    exited = new Promise((resolve) =>
+      running.onExit(({ exitCode }) => {
+        alive = false;
+        flush();
+        sendControl({ type: 'exit', code: exitCode });
+        sessions.delete(session);
+        closed = true;
+        if (socket.readyState === socket.OPEN) socket.close(1000, 'shell exited');
+        resolve();
+      }),
+    );
+    running.onData((data) => {
+      batch.push(data);
+      batchBytes += data.length;
+      if (batchBytes >= MAX_BATCH) flush();
+      else timer ??= setTimeout(flush, BATCH_MS);
+    });
+    if (!spec.recorded && socket.readyState === socket.OPEN)
+      socket.send(
+        `\x1b[2mnote: commands are recorded for scenarios only in bash; ${spec.file} works, unrecorded\x1b[0m\r\n`,
+      );
+    if (earlyInput) running.write(earlyInput);
+    earlyInput = '';
+  };
+
+  start().catch((error: unknown) => {
+    sendControl({ type: 'error', ...wireErrorOf(error) });
+    sessions.delete(session);
+    void session.close(1011, 'the lab shell did not start');
+  });
+};
+
+/** Ends every open terminal (the server calls this when it stops); resolves when the shells are gone. */
+export const closeAllTerminals = async (): Promise<void> => {
+  await Promise.all([...sessions].map((s) => s.close(1001, 'server stopping')));
+  sessions.clear();
+};

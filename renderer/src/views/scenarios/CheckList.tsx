@@ -1,0 +1,22 @@
+// A list of checks, each green or red with its detail (step checks, steady state).
+import type { CheckView } from '../../../../core/contract/wire-types.ts';
+
+export const CheckList = ({ checks, label, testId }: { checks: CheckView[]; label: string; testId?: string }) => (
+  <ul className="scn-checks" aria-label={label}>
+    {checks.map((check, i) => (
+      <li
+        key={`${check.check}-${i}`}
+        className={`scn-check ${check.ok ? 'scn-ok' : 'scn-not-ok'}`}
+        data-testid={testId}
+        data-ok={String(check.ok)}
+      >
+        <span className="scn-check-mark" aria-hidden="true">
+          {check.ok ? '✓' : '✗'}
+        </span>
+        <span className="visually-hidden">{check.ok ? 'passing:' : 'not yet:'}</span>
+        <code className="scn-check-name">{check.check}</code>
+        <span className="scn-check-detail">{check.detail}</span>
+      </li>
+    ))}
+  </ul>
+);
