@@ -5,13 +5,11 @@
 // changed, so a lab of 1,000 nodes and 10,000 pods streams without rescanning everything.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ClusterMessage, NodeView, PodView, PoolView, WorkloadView } from '../contract/wire-types.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
 import { describeError } from '../errors/kartstream-error.ts';
 import { kubeClients, type KubeClients } from '../kube/kube-client.ts';
 import { WatchStore, type ObjectChange } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';
-import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
-import type { Topology } from '../topology/schema.ts';
+import { nodeView, podKey, podView, poolViews, workloadView } from './cluster-views.ts';
 import type { OpenLab } from '../lab/open-lab.ts';
 
 /** How long changes are gathered before a delta goes out. */
@@ -23,58 +21,6 @@ const RETRY_MS = 2_000;
 const PROBE_TIMEOUT_MS = 5_000;
 /** A subscriber this far behind gets one fresh `reset` instead of the backlog. */
 const MAX_BACKLOG = 64;
-
-export const showTaint = (t: { key: string; value?: string; effect: string }): string =>
-  `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
-
-const iso = (date: Date | string | undefined): string => (date ? new Date(date).toISOString() : '');
-
-export const poolViews = (topology: Topology): PoolView[] =>
-  topology.pools.map((p) => ({ name: p.name, taint: showTaint(p.taint), desiredNodes: p.nodes }));
-
-export const nodeView = (node: V1Node): NodeView => {
-  const fault = node.metadata?.labels?.[FAULT_LABEL];
-  return {
-    name: node.metadata?.name ?? '',
-    pool: node.metadata?.labels?.pool ?? '',
-    ready: isNodeReady(node),
-    schedulable: !node.spec?.unschedulable,
-    ...(fault ? { fault } : {}),
-    taints: (node.spec?.taints ?? []).map(showTaint),
-    createdAt: iso(node.metadata?.creationTimestamp),
-  };
-};
-
-export const podKey = (pod: V1Pod): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
-
-export const podView = (pod: V1Pod, pool: string, unschedulable?: string[]): PodView => {
-  const ready = isPodReady(pod);
-  const reason = ready ? undefined : podWaitingReason(pod);
-  return {
-    key: podKey(pod),
-    name: pod.metadata?.name ?? '',
-    namespace: pod.metadata?.namespace ?? '',
-    workload: pod.metadata?.labels?.app ?? '',
-    node: pod.spec?.nodeName ?? '',
-    pool,
-    phase: pod.metadata?.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Unknown'),
-    ready,
-    restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
-    ...(reason ? { reason } : {}),
-    ...(unschedulable ? { unschedulable } : {}),
-    createdAt: iso(pod.metadata?.creationTimestamp),
-  };
-};
-
-export const workloadView = (d: V1Deployment): WorkloadView => ({
-  key: `${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''}`,
-  name: d.metadata?.name ?? '',
-  namespace: d.metadata?.namespace ?? '',
-  pool: d.spec?.template?.spec?.nodeSelector?.pool ?? '',
-  desired: d.spec?.replicas ?? 1,
-  available: d.status?.availableReplicas ?? 0,
-  ready: isDeploymentAvailable(d),
-});
 
 /** What decides whether a pod fits a node: a change here can change why Pending pods wait. */
 const schedulingSignature = (node: V1Node): string =>

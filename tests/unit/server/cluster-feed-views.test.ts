@@ -3,7 +3,7 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { FAULT_LABEL } from '../../../core/backends/sim/sim-backend.ts';
-import { nodeView, podView, poolViews, workloadView } from '../../../core/server/cluster-feed.ts';
+import { nodeView, podView, poolViews, workloadView } from '../../../core/server/cluster-views.ts';
 import { explainPending } from '../../../core/stack/explain-pending.ts';
 import { loadTopology } from '../../../core/topology/load-topology.ts';
 import { renderSimNodes } from '../../../core/topology/render-sim-nodes.ts';
