@@ -40,7 +40,8 @@ export const main = async (argv: string[], out: Output = consoleOutput): Promise
   try {
     // No command at all opens the app (the README's first line: `npx kartstream`).
     await program.parseAsync(argv.length > 2 ? argv : [...argv, 'app']);
-    return 0;
+    // A command that ended without an error may still set its code (`shell` passes the shell's on).
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     out.info(`error: ${describeError(error)}`);

@@ -1,7 +1,7 @@
 // The lab shell, shared by `kartstream shell` and the app's terminal: the user's shell with the
-// lab's KUBECONFIG, the pinned kubectl first on PATH, KARTSTREAM_LAB, a prompt naming the lab,
-// and (in bash) every command line recorded into the lab's commands file, where the scenario
-// runner's `learnerRan` checks read it.
+// lab's KUBECONFIG, a `kartstream` shim and the pinned kubectl first on PATH, KARTSTREAM_LAB, a
+// prompt naming the lab, and (in bash) every command line recorded into the lab's commands file,
+// where the scenario runner's `learnerRan` checks read it.
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -9,6 +9,8 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { commandsFile } from '../scenarios/run-files.ts';
+import { PROMPT_READY_MARK } from './prompt-gate.ts';
+import { writeCliShim } from '../exec/cli-shim.ts';
 import { openLab } from './open-lab.ts';
 
 export interface LabShell {
@@ -32,6 +34,9 @@ const bashQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * a JSON line (the format of run-files.ts `recordCommand`) in plain bash, so a prompt costs no
  * extra process but `date`. Duplicate-suppressing HISTCONTROL settings are dropped so a command
  * typed twice is recorded twice; the first prompt only notes where the loaded history ends.
+ * The first prompt also carries PROMPT_READY_MARK (removed again before the second), which tells
+ * the pty's PromptGate that readline is reading: input typed earlier is delivered then. `npx
+ * kartstream` runs the `kartstream` shim, as npx would otherwise look for it in the registry.
  */
 export const bashRecordingRc = (lab: string, file: string): string => `[ -f ~/.bashrc ] && . ~/.bashrc
 PS1=${bashQuote(`(lab ${lab}) `)}"$PS1"
@@ -55,14 +60,28 @@ __kartstream_record() {
   case $at in *N*) at=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;; esac
   printf '{"at":"%s","command":"%s","source":"shell"}\\n' "$at" "$s" >> ${bashQuote(file)}
 }
-PROMPT_COMMAND="__kartstream_record\${PROMPT_COMMAND:+; $PROMPT_COMMAND}"
+__kartstream_mark=${bashQuote(`\\[${PROMPT_READY_MARK.replace('\x1b', '\\e').replace('\x07', '\\a')}\\]`)}
+__kartstream_ready() {
+  if [ -z "\${__kartstream_prompted+set}" ]; then
+    __kartstream_prompted=1
+    PS1=$__kartstream_mark$PS1
+  else
+    PS1=\${PS1#"$__kartstream_mark"}
+  fi
+}
+npx() {
+  if [ "$1" = kartstream ]; then shift; command kartstream "$@"; else command npx "$@"; fi
+}
+# Newlines, not ';': the user's PROMPT_COMMAND may end with one (pyenv's does).
+__kartstream_nl=$'\\n'
+PROMPT_COMMAND="__kartstream_record$__kartstream_nl\${PROMPT_COMMAND:+$PROMPT_COMMAND$__kartstream_nl}__kartstream_ready"
 `;
 
 /** The env of the lab shell: the caller's, plus the lab's, minus what only the server needs. */
 export const labShellEnv = (
   base: NodeJS.ProcessEnv,
   lab: { name: string; kubeconfigPath: string },
-  kubectlDir: string | undefined,
+  binDirs: (string | undefined)[],
   extra: Record<string, string> = {},
 ): Record<string, string> => {
   const env: Record<string, string> = {};
@@ -75,7 +94,7 @@ export const labShellEnv = (
     ...extra,
     KUBECONFIG: lab.kubeconfigPath,
     KARTSTREAM_LAB: lab.name,
-    PATH: [kubectlDir, base.PATH].filter(Boolean).join(':'),
+    PATH: [...binDirs, base.PATH].filter(Boolean).join(':'),
   };
 };
 
@@ -113,7 +132,7 @@ export const prepareLabShell = async (
     env: labShellEnv(
       process.env,
       { name, kubeconfigPath: lab.kubeconfigPath },
-      kubectl && dirname(kubectl),
+      [await writeCliShim(lab.dir), kubectl && dirname(kubectl)],
       extraEnv,
     ),
     cwd: homedir(),

@@ -1,8 +1,9 @@
 // Runs a scenario on a lab: refuse up front what cannot run here; setup; steady state before;
 // each step (its actions, then its checks until they hold or time out, with hints and solution on
 // request); steady state after; rollback, always. Every move goes into the run's timeline.
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCliShim } from '../exec/cli-shim.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
@@ -103,7 +104,7 @@ const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> 
       KUBECONFIG: ctx.lab.kubeconfigPath,
       KARTSTREAM_LAB: ctx.lab.name,
       KARTSTREAM_HOME: stateHome(),
-      PATH: [kubectl ? dirname(kubectl) : '', join(REPO, 'node_modules', '.bin'), process.env.PATH ?? '']
+      PATH: [await writeCliShim(ctx.lab.dir), kubectl ? dirname(kubectl) : '', process.env.PATH ?? '']
         .filter(Boolean)
         .join(':'),
     },

@@ -1,9 +1,9 @@
 // The lab terminal's server side: one node-pty shell per WebSocket (see
-// core/contract/terminal-protocol.ts for the messages). The shell is the lab shell shared with
-// `kartstream shell` (core/lab/lab-shell-env.ts), so its command lines land in the lab's
-// commands file. The shell dies with its socket and the socket with its shell; output is paused
-// at the pty while the socket is slow, so a chatty command cannot fill the server's memory.
-import { spawn, type IPty } from 'node-pty';
+// core/contract/terminal-protocol.ts for the messages). The shell is the lab pty shared with
+// `kartstream shell` (core/lab/lab-pty.ts): its command lines land in the lab's commands file,
+// and input typed before its first prompt is held, never lost. The shell dies with its socket
+// and the socket with its shell; output is paused at the pty while the socket is slow, so a
+// chatty command cannot fill the server's memory.
 import type { RawData, WebSocket } from 'ws';
 import {
   encodeControl,
@@ -13,7 +13,7 @@ import {
 } from '../contract/terminal-protocol.ts';
 import type { WireError } from '../contract/wire-types.ts';
 import { isKartStreamError } from '../errors/kartstream-error.ts';
-import { prepareLabShell } from '../lab/lab-shell-env.ts';
+import { startLabPty, type LabPty } from '../lab/lab-pty.ts';
 
 /** Pause the pty above this many bytes waiting in the socket, resume below the low mark. */
 const HIGH_WATER = 1024 * 1024;
@@ -21,8 +21,6 @@ const LOW_WATER = 128 * 1024;
 /** Output chunks are gathered this long (or up to MAX_BATCH) before a frame goes out. */
 const BATCH_MS = 5;
 const MAX_BATCH = 64 * 1024;
-/** Input typed before the shell has started, kept up to this many characters. */
-const MAX_EARLY_INPUT = 64 * 1024;
 /** A shell that ignores SIGHUP this long gets SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
@@ -61,12 +59,13 @@ const sizeOf = (data: RawData): number =>
       : data.byteLength;
 
 export const handleTerminalSocket = (socket: WebSocket, lab: string): void => {
-  let shell: IPty | undefined;
+  let shell: LabPty | undefined;
   let exited: Promise<void> | undefined;
   let alive = false;
   let closed = false;
   let size = { cols: 80, rows: 24 };
-  let earlyInput = '';
+  /** Input that came before the pty existed; the pty's own gate holds it until the prompt. */
+  let earlyInput: string[] = [];
   let batch: string[] = [];
   let batchBytes = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -133,26 +132,24 @@ export const handleTerminalSocket = (socket: WebSocket, lab: string): void => {
       size = { cols: message.cols, rows: message.rows };
       shell?.resize(message.cols, message.rows);
     } else if (shell) shell.write(message.data);
-    else if (earlyInput.length + message.data.length <= MAX_EARLY_INPUT) earlyInput += message.data;
+    else earlyInput.push(message.data);
   });
   const onSocketGone = () => void session.close(1000, 'socket closed');
   socket.on('close', onSocketGone);
   socket.on('error', onSocketGone);
 
   const start = async () => {
-    const spec = await prepareLabShell(lab, { TERM: 'xterm-256color', COLORTERM: 'truecolor' });
-    if (closed) return;
-    shell = spawn(spec.file, spec.args, {
-      name: 'xterm-256color',
-      cols: size.cols,
-      rows: size.rows,
-      cwd: spec.cwd,
-      env: spec.env,
-    });
+    const running = await startLabPty(lab, { ...size, env: { COLORTERM: 'truecolor' } });
+    if (closed) {
+      running.kill('SIGKILL');
+      return;
+    }
+    shell = running;
     alive = true;
-    const running = shell;
+    // A resize that came while the shell was starting.
+    running.resize(size.cols, size.rows);
     exited = new Promise((resolve) =>
-      running.onExit(({ exitCode }) => {
+      running.onExit((exitCode) => {
         alive = false;
         flush();
         sendControl({ type: 'exit', code: exitCode });
@@ -168,12 +165,12 @@ export const handleTerminalSocket = (socket: WebSocket, lab: string): void => {
       if (batchBytes >= MAX_BATCH) flush();
       else timer ??= setTimeout(flush, BATCH_MS);
     });
-    if (!spec.recorded && socket.readyState === socket.OPEN)
+    if (!running.shell.recorded && socket.readyState === socket.OPEN)
       socket.send(
-        `\x1b[2mnote: commands are recorded for scenarios only in bash; ${spec.file} works, unrecorded\x1b[0m\r\n`,
+        `\x1b[2mnote: commands are recorded for scenarios only in bash; ${running.shell.file} works, unrecorded\x1b[0m\r\n`,
       );
-    if (earlyInput) running.write(earlyInput);
-    earlyInput = '';
+    for (const input of earlyInput) running.write(input);
+    earlyInput = [];
   };
 
   start().catch((error: unknown) => {

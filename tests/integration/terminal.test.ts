@@ -19,16 +19,22 @@ import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import { readCommands } from '../../core/scenarios/run-files.ts';
 import { closeAllTerminals, handleTerminalSocket } from '../../core/server/terminal-session.ts';
-import { cli, kubectlJson, processesMentioning, useTempHome } from './helpers/lab-env.ts';
+import { spawn as spawnPty } from 'node-pty';
+import { cli, kubectlJson, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'term-lab';
 
-const until = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000) => {
+const until = async <T>(
+  what: string | (() => string),
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 30_000,
+) => {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 };
@@ -82,7 +88,7 @@ class TerminalClient {
   /** The first match of `re` in the output written after `from` (a `mark()`). */
   waitFor(re: RegExp, from = 0, ms = 30_000): Promise<RegExpMatchArray> {
     return until(
-      `${re} in the terminal output:\n${this.output.slice(-2000)}`,
+      () => `${re} in the terminal output:\n${this.output.slice(-2000)}`,
       () => re.exec(this.output.slice(Math.max(0, from - this.dropped))) ?? undefined,
       ms,
     );
@@ -160,6 +166,72 @@ describe('the lab terminal', () => {
     expect(new Date(recorded.at).getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
     term.ws.close();
     await term.closed;
+  });
+
+  it('runs what is typed at once, before any prompt, in 20 fresh shells in a row', async () => {
+    for (let i = 0; i < 20; i++) {
+      const term = await TerminalClient.open(base, NAME);
+      // Key by key as xterm sends them, from the moment the socket is open: no wait for a prompt.
+      const line = `echo "fresh-${i}:$((${i}*7))" ${'x'.repeat(i)}`;
+      for (const ch of `${line}\r`) term.send({ type: 'input', data: ch });
+      const ran = await term.waitFor(new RegExp(`^fresh-${i}:(\\d+) ?(x*)\\r?$`, 'm'));
+      expect([ran[1], ran[2]], `shell ${i}:\n${term.output}`).toEqual([String(i * 7), 'x'.repeat(i)]);
+      // The command line the shell echoed is the one typed, whole and in order.
+      expect(term.output).toContain(line);
+      expect(term.output).not.toMatch(/command not found/);
+      const recorded = await until(`shell ${i}'s line in the commands file`, async () =>
+        (await readCommands(NAME)).find((c) => c.command === line),
+      );
+      expect(recorded.source).toBe('shell');
+      term.ws.close();
+      await term.closed;
+    }
+  });
+
+  it('holds input typed before the shell exists and delivers it in order after the prompt', async () => {
+    const term = await TerminalClient.open(base, NAME);
+    // Many small frames at once, as a fast paste in pieces; the last ones likely arrive after the
+    // shell has started, the first ones before it.
+    const parts = ['echo "or', 'der-', '$((1+1))', '-', 'ok"', '\r', 'echo after-that', '\r'];
+    for (const data of parts) term.send({ type: 'input', data });
+    await term.waitFor(/^after-that\r?$/m);
+    expect(term.output).toMatch(/^order-2-ok\r?$/m);
+    expect(term.output.indexOf('order-2-ok')).toBeLessThan(term.output.lastIndexOf('after-that'));
+    expect(term.output).not.toContain('7771;');
+    term.ws.close();
+    await term.closed;
+  });
+
+  it('has `kartstream` (and `npx kartstream`) on PATH, running this checkout\'s CLI', async () => {
+    const term = await TerminalClient.open(base, NAME);
+    term.type('kartstream kubeconfig --name term-lab; echo "shim-done-$((2+3))"');
+    await term.waitFor(/shim-done-5/, 0, 60_000);
+    expect(term.output).toMatch(new RegExp(`^(\\x1b\\[\\?2004l\\r)?${lab.kubeconfigPath}\\r?$`, 'm'));
+    const from = term.mark();
+    term.type('npx kartstream kubeconfig --name term-lab; echo "npx-done-$((2+4))"');
+    await term.waitFor(/npx-done-6/, from, 60_000);
+    expect(term.output.slice(from)).toMatch(new RegExp(`^(\\x1b\\[\\?2004l\\r)?${lab.kubeconfigPath}\\r?$`, 'm'));
+    expect(term.output).not.toMatch(/404|command not found/);
+    term.ws.close();
+    await term.closed;
+  });
+
+  it('`kartstream shell` keeps what is typed while it starts, and records it', async () => {
+    const shell = spawnPty(process.execPath, [join(REPO, 'bin/kartstream.js'), 'shell', '--name', NAME], {
+      cols: 120,
+      rows: 30,
+      cwd: REPO,
+      env: process.env as Record<string, string>,
+    });
+    let screen = '';
+    shell.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => shell.onExit(({ exitCode }) => resolve(exitCode)));
+    // Typed at once, while node, tsx and the shell start.
+    for (const ch of 'echo "cli-$((6*7))"\rexit 4\r') shell.write(ch);
+    expect(await exited).toBe(4);
+    expect(screen).toMatch(/^cli-42\r?$/m);
+    expect(screen).not.toContain('7771;');
+    expect((await readCommands(NAME)).some((c) => c.command === 'echo "cli-$((6*7))"')).toBe(true);
   });
 
   it('resizes the pty', async () => {

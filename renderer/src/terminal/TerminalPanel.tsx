@@ -1,6 +1,6 @@
 // The lab terminal: xterm.js in the page, a shell on the server (node-pty) with the lab's
 // KUBECONFIG. The session lives as long as the WebSocket; when it ends the panel offers to
-// reconnect. Copy: select + Ctrl/Cmd+Shift+C (or the browser's copy); paste: Ctrl/Cmd+Shift+V (or
+// reconnect. Keys typed while it connects are sent once it is open. Copy: select + Ctrl/Cmd+Shift+C (or the browser's copy); paste: Ctrl/Cmd+Shift+V (or
 // the browser's paste). Commands from `runInTerminal` are typed into the live session.
 import { useEffect, useRef, useState } from 'react';
 import { Terminal, type ITheme } from '@xterm/xterm';
@@ -133,8 +133,12 @@ export const TerminalPanel = ({ lab }: { lab: string }) => {
     const used = term.buffer.active.baseY > 0 || term.buffer.active.cursorY > 0;
     if (used) term.write(`\r\n\x1b[2m── new session in lab ${lab} ──\x1b[0m\r\n`);
     const ws = new WebSocket(wsUrl(`terminal?lab=${encodeURIComponent(lab)}`));
+    // What is typed while the socket opens waits here, in order; the server then holds it until
+    // the shell's first prompt, so no key is lost however early it is typed.
+    const pending: TerminalClientMessage[] = [];
     const send = (message: TerminalClientMessage) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      else if (ws.readyState === WebSocket.CONNECTING && message.type === 'input') pending.push(message);
     };
     const type = (data: string) => inputMessages(data).forEach(send);
     let unregister: (() => void) | undefined;
@@ -146,6 +150,7 @@ export const TerminalPanel = ({ lab }: { lab: string }) => {
     ws.onopen = () => {
       setStatus('connected');
       send({ type: 'resize', cols: term.cols, rows: term.rows });
+      for (const message of pending.splice(0)) send(message);
       term.focus();
       unregister = onRunInTerminal((command) => {
         type(`${command}\r`);

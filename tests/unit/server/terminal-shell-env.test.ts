@@ -1,10 +1,11 @@
 // The lab shell's env and its bash command recorder, run in real bash: what lands in the
 // commands file is what run-files.ts readCommands (and so `learnerRan`) reads.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliShimScript } from '../../../core/exec/cli-shim.ts';
 import { bashRecordingRc, labShellEnv } from '../../../core/lab/lab-shell-env.ts';
 
 describe('labShellEnv', () => {
@@ -12,11 +13,11 @@ describe('labShellEnv', () => {
     const env = labShellEnv(
       { PATH: '/usr/bin:/bin', HOME: '/home/me', ELECTRON_RUN_AS_NODE: '1', KUBECONFIG: '/elsewhere' },
       { name: 'demo', kubeconfigPath: '/labs/demo/kubeconfig' },
-      '/cache/kubernetes/bin',
+      ['/labs/demo/bin', '/cache/kubernetes/bin'],
       { TERM: 'xterm-256color' },
     );
     expect(env).toEqual({
-      PATH: '/cache/kubernetes/bin:/usr/bin:/bin',
+      PATH: '/labs/demo/bin:/cache/kubernetes/bin:/usr/bin:/bin',
       HOME: '/home/me',
       KUBECONFIG: '/labs/demo/kubeconfig',
       KARTSTREAM_LAB: 'demo',
@@ -24,9 +25,9 @@ describe('labShellEnv', () => {
     });
   });
 
-  it('keeps PATH as it is when there is no pinned kubectl', () => {
-    expect(labShellEnv({ PATH: '/usr/bin' }, { name: 'l', kubeconfigPath: '/k' }, undefined).PATH).toBe(
-      '/usr/bin',
+  it('leaves out a directory that is not there (no pinned kubectl)', () => {
+    expect(labShellEnv({ PATH: '/usr/bin' }, { name: 'l', kubeconfigPath: '/k' }, ['/l/bin', undefined]).PATH).toBe(
+      '/l/bin:/usr/bin',
     );
   });
 });
@@ -97,8 +98,48 @@ describe('the bash recorder', () => {
     expect(recorded.map((r) => r.command)).toEqual(['echo again', 'echo again']);
   });
 
-  it('names the lab in the prompt after the user rc', () => {
-    const { out } = typeInBash(['echo "[$PS1]"'], 'PS1="mine> "\n');
+  it("keeps the user's PROMPT_COMMAND working, even one ending with ';'", () => {
+    const { out, recorded } = typeInBash(['echo hi'], 'PROMPT_COMMAND="echo user-hook;"\n');
+    expect(out).toContain('user-hook');
+    expect(out).not.toMatch(/syntax error/);
+    expect(recorded.map((r) => r.command)).toEqual(['echo hi']);
+  });
+
+  it('names the lab in the prompt after the user rc, and marks only the first prompt as ready', () => {
+    // The first prompt carries the ready mark; the second prompt is the user's again.
+    const { out } = typeInBash(['echo "[$PS1]"', 'echo "[$PS1]"'], 'PS1="mine> "\n');
+    expect(out).toContain(`[\\[\\e]7771;kartstream-ready\\a\\](lab demo) mine> ]`);
     expect(out).toContain('[(lab demo) mine> ]');
+  });
+
+  it('runs `npx kartstream` as the kartstream command on PATH, and other npx commands as npx', () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'kartstream'), '#!/bin/sh\necho "shim: $*"\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'npx'), '#!/bin/sh\necho "real npx: $*"\n', { mode: 0o755 });
+    const { out } = typeInBash([`PATH=${bin}:$PATH`, 'npx kartstream alerts --name x', 'npx vite --help']);
+    expect(out).toContain('shim: alerts --name x');
+    expect(out).toContain('real npx: vite --help');
+  });
+});
+
+describe('the kartstream shim', () => {
+  it('runs the given CLI entry with the given Node, arguments intact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kartstream-shim-'));
+    try {
+      const entry = join(dir, "it's cli.js");
+      writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+      writeFileSync(join(dir, 'kartstream'), cliShimScript(process.execPath, entry, false), { mode: 0o700 });
+      const out = execFileSync(join(dir, 'kartstream'), ['alerts', '--name', 'a b', '$HOME']);
+      expect(JSON.parse(String(out))).toEqual(['alerts', '--name', 'a b', '$HOME']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs Electron as Node when the app is Electron', () => {
+    expect(cliShimScript('/opt/KartStream/kartstream', '/opt/app/bin/kartstream.js', true)).toContain(
+      "ELECTRON_RUN_AS_NODE=1 exec '/opt/KartStream/kartstream' '/opt/app/bin/kartstream.js' \"$@\"",
+    );
   });
 });
