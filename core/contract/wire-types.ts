@@ -238,6 +238,9 @@ export interface ScenarioDetail extends ScenarioSummary {
 }
 
 export interface CheckView {
+  /** The check in words, e.g. "2 Ready nodes in backend". */
+  text: string;
+  /** The check as written in the scenario, e.g. `nodesReady {"pool":"backend","count":2}`. */
   check: string;
   ok: boolean;
   detail: string;
