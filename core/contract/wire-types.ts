@@ -70,6 +70,8 @@ export interface LabInfo {
   name: string;
   backend: BackendName;
   state: LabSummary['state'];
+  /** When the lab was first created (ISO); charts of a younger lab start there. */
+  createdAt: string;
   namespace: string;
   kubeconfigPath: string;
   apiServer?: string;

@@ -198,6 +198,7 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         name: record.name,
         backend: record.backend === 'kind' ? 'kind' : 'sim',
         state: record.state,
+        createdAt: record.createdAt,
         namespace: record.namespace,
         kubeconfigPath: lab.kubeconfigPath,
       };
