@@ -2,7 +2,7 @@
 // terminal, usable while the learner works with kubectl in another one.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME, labCommand } from '../lab/lab-name.ts';
 import type { RunState } from '../scenarios/run-files.ts';
 import { sentenceOf } from '../scenarios/check-text.ts';
 import type { CheckResult } from '../scenarios/scenario-checks.ts';
@@ -125,7 +125,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
         const { runScenario } = await import('../scenarios/scenario-runner.ts');
         const loaded = await findScenario(id);
         out.info(
-          `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: npx kartstream shell --name ${opts.name}`,
+          `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: ${labCommand('shell', opts.name)}`,
         );
         const state = await cancelOnInterrupt(out, (signal) =>
           runScenario({

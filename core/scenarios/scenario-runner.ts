@@ -29,6 +29,7 @@ import { actionName, durationMs, type Action, type LoadedScenario, type Scenario
 import { maxScore, score } from './scoring.ts';
 import { recoverStaleRun, rollback } from './scenario-recovery.ts';
 import { waitForChecks } from './step-wait.ts';
+import { labCommand, upCommand } from '../lab/lab-name.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const STEADY_STATE_TIMEOUT_MS = 90_000;
@@ -70,7 +71,7 @@ export const checkRunnable = async (opened: OpenLab, scenario: Scenario): Promis
       details: problems,
       fix:
         scenario.requires.includes('monitoring') && !monitoring
-          ? `start the lab with monitoring: npx kartstream up --name ${lab.name}`
+          ? `start the lab with monitoring: ${upCommand(lab.name)}`
           : 'pick a scenario for this backend: npx kartstream scenario list',
     });
   }
@@ -196,7 +197,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       throw new KartStreamError(
         'cluster-failed',
         'the lab is not at its baseline, so the scenario cannot start',
-        { fix: `npx kartstream reset --name ${opened.lab.name}` },
+        { fix: labCommand('reset', opened.lab.name) },
       );
     for (const [index, step] of scenario.steps.entries()) {
       const outcome = state.steps[index]!;
