@@ -28,6 +28,7 @@ import type { ScenarioContext } from './scenario-context.ts';
 import { actionName, durationMs, type Action, type LoadedScenario, type Scenario } from './scenario-types.ts';
 import { maxScore, score } from './scoring.ts';
 import { recoverStaleRun, rollback } from './scenario-recovery.ts';
+import { solutionScript } from './solution-script.ts';
 import { waitForChecks } from './step-wait.ts';
 import { labCommand, upCommand } from '../lab/lab-name.ts';
 
@@ -97,7 +98,7 @@ const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> 
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#')))
     await recordCommand(ctx.lab.name, line, 'auto-solve');
-  await runCommand('bash', ['-euo', 'pipefail', '-c', solution], {
+  await runCommand('bash', ['-euo', 'pipefail', '-c', solutionScript(solution, REPO)], {
     cwd: REPO,
     env: {
       ...process.env,
