@@ -210,7 +210,7 @@ export const createScenariosService = (ctx: ServiceContext): KartStreamServices[
                 ? 'wait for the lab to be created, then start the scenario'
                 : `delete the lab and create it again (${labCommand('down', lab)}; ${upCommand(lab)})`,
           });
-        await checkRunnable(opened, loaded.scenario);
+        await checkRunnable(opened, loaded.scenario, loaded.file);
         return await launch(lab, loaded, stepTimeout);
       } finally {
         starting.delete(lab);
