@@ -1,7 +1,7 @@
 // `kartstream alerts` and `kartstream query`: the lab's alerts and PromQL from the terminal.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME, upCommand } from '../lab/lab-name.ts';
 import { outputFormat, type Output } from './output.ts';
 import { table } from './table.ts';
 
@@ -12,7 +12,7 @@ const requireMonitoring = async (name: string) => {
   const monitoring = await readSimMonitoring(await labContext(record));
   if (!monitoring) {
     throw new KartStreamError('not-found', `lab ${name} runs without monitoring`, {
-      fix: `start it with monitoring: npx kartstream up --name ${name}`,
+      fix: `start it with monitoring: ${upCommand(name)}`,
     });
   }
   return monitoring;

@@ -2,8 +2,9 @@
 // terminal, usable while the learner works with kubectl in another one.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME, labCommand } from '../lab/lab-name.ts';
 import type { RunState } from '../scenarios/run-files.ts';
+import { sentenceOf } from '../scenarios/check-text.ts';
 import type { CheckResult } from '../scenarios/scenario-checks.ts';
 import { outputFormat, type Output } from './output.ts';
 import { addScenarioLintCommand } from './scenario-lint.ts';
@@ -38,7 +39,7 @@ const progressPrinter = (out: Output) => {
       out.info(`\n[step ${state.currentStep + 1}/${state.steps.length}] ${step.title}`);
     }
     if (results) {
-      const text = results.map((r) => `  ${r.ok ? '✓' : '·'} ${r.check}: ${r.detail}`).join('\n');
+      const text = results.map((r) => `  ${r.ok ? '✓' : '·'} ${r.text}: ${r.detail}`).join('\n');
       if (text !== lastChecks) {
         lastChecks = text;
         out.info(text);
@@ -124,7 +125,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
         const { runScenario } = await import('../scenarios/scenario-runner.ts');
         const loaded = await findScenario(id);
         out.info(
-          `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: npx kartstream shell --name ${opts.name}`,
+          `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: ${labCommand('shell', opts.name)}`,
         );
         const state = await cancelOnInterrupt(out, (signal) =>
           runScenario({
@@ -221,7 +222,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
         [
           `${state.title} (run ${state.id})`,
           step ? `step ${state.currentStep + 1}/${state.steps.length}: ${step.title}` : 'starting',
-          ...(step?.checks ?? []).map((c) => `  ${c.ok ? '✓' : '·'} ${c.check}: ${c.detail}`),
+          ...(step?.checks ?? []).map((c) => `  ${c.ok ? '✓' : '·'} ${sentenceOf(c)}: ${c.detail}`),
         ].join('\n'),
       );
     });

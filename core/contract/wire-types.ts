@@ -70,6 +70,8 @@ export interface LabInfo {
   name: string;
   backend: BackendName;
   state: LabSummary['state'];
+  /** When the lab was first created (ISO); charts of a younger lab start there. */
+  createdAt: string;
   namespace: string;
   kubeconfigPath: string;
   apiServer?: string;
@@ -238,6 +240,9 @@ export interface ScenarioDetail extends ScenarioSummary {
 }
 
 export interface CheckView {
+  /** The check in words, e.g. "2 Ready nodes in backend". */
+  text: string;
+  /** The check as written in the scenario, e.g. `nodesReady {"pool":"backend","count":2}`. */
   check: string;
   ok: boolean;
   detail: string;

@@ -25,3 +25,11 @@ export const checkLabName = (name: string): string => {
         : 'use a name such as --name my-lab',
   });
 };
+
+// A kartstream command line for a lab, as a fix to paste: `--name` only when the lab is not the
+// default one, e.g. `npx kartstream up` or `npx kartstream up --name lab-b`.
+export const labCommand = (command: string, lab: string): string =>
+  `npx kartstream ${command}${lab === DEFAULT_LAB_NAME ? '' : ` --name ${lab}`}`;
+
+// The command line that creates a lab, or starts it again: `npx kartstream up [--name LAB]`.
+export const upCommand = (lab: string): string => labCommand('up', lab);

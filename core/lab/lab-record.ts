@@ -7,7 +7,7 @@ import { labDir, labsDir } from '../home/paths.ts';
 import { writePrivateJson } from '../home/private-files.ts';
 import { loadTopology } from '../topology/load-topology.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName } from './lab-name.ts';
+import { checkLabName, upCommand } from './lab-name.ts';
 
 export interface LabRecord {
   name: string;
@@ -48,8 +48,8 @@ export const requireLabRecord = async (name: string): Promise<LabRecord> => {
   throw new KartStreamError('not-found', `there is no lab named "${name}"`, {
     details: others.length ? [`labs here: ${others.join(', ')}`] : ['there are no labs yet'],
     fix: others.length
-      ? `use --name ${others[0]}, or create it with \`npx kartstream up --name ${name}\``
-      : `create one with \`npx kartstream up --name ${name}\``,
+      ? `use --name ${others[0]}, or create it with \`${upCommand(name)}\``
+      : `create one with \`${upCommand(name)}\``,
   });
 };
 

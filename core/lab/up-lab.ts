@@ -20,7 +20,7 @@ import { MANIFESTS_DIR, renderKustomization, renderStack } from '../stack/render
 import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';
 import { renderSimNodes } from '../topology/render-sim-nodes.ts';
-import { checkLabName } from './lab-name.ts';
+import { checkLabName, upCommand } from './lab-name.ts';
 import { labContext, readLabRecord, SHOP_NAMESPACE, writeLabRecord, type LabRecord } from './lab-record.ts';
 import { snapshotFrom, type LabSnapshot } from './lab-snapshot.ts';
 
@@ -224,9 +224,7 @@ const explainFailure = (error: unknown, findings: string[], name: string, create
       });
   wrapped.details.push(...findings);
   if (created)
-    wrapped.details.push(
-      `the half-created lab was stopped and removed; run \`npx kartstream up --name ${name}\` again`,
-    );
+    wrapped.details.push(`the half-created lab was stopped and removed; run \`${upCommand(name)}\` again`);
   return wrapped;
 };
 

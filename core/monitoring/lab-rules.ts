@@ -7,6 +7,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { findOnPath } from '../backends/sim/find-on-path.ts';
 import { monitoringDir, readSimMonitoring } from './sim-monitoring.ts';
+import { upCommand } from '../lab/lab-name.ts';
 
 export const labRulesDir = (lab: Pick<LabContext, 'dir'>): string => join(monitoringDir(lab), 'rules.d');
 
@@ -15,7 +16,7 @@ export const addLabRules = async (lab: LabContext, file: string): Promise<string
   const monitoring = await readSimMonitoring(lab);
   if (!monitoring)
     throw new KartStreamError('not-found', `lab ${lab.name} runs without monitoring`, {
-      fix: `npx kartstream up --name ${lab.name}`,
+      fix: upCommand(lab.name),
     });
   const promtool = await findOnPath('promtool');
   if (promtool) {

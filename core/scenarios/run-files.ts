@@ -10,6 +10,14 @@ import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
 
+/** A check result as recorded; `text` (the sentence) is missing in runs recorded before it existed. */
+export interface RecordedCheck {
+  check: string;
+  text?: string;
+  ok: boolean;
+  detail: string;
+}
+
 export interface StepOutcome {
   id: string;
   title: string;
@@ -20,7 +28,7 @@ export interface StepOutcome {
   deadline?: string;
   hintsRevealed: number;
   solutionRevealed: boolean;
-  checks: { check: string; ok: boolean; detail: string }[];
+  checks: RecordedCheck[];
 }
 
 export interface RunState {
@@ -37,8 +45,8 @@ export interface RunState {
   endedAt?: string;
   currentStep: number;
   steps: StepOutcome[];
-  steadyStateBefore?: { ok: boolean; checks: { check: string; ok: boolean; detail: string }[] };
-  steadyStateAfter?: { ok: boolean; checks: { check: string; ok: boolean; detail: string }[] };
+  steadyStateBefore?: { ok: boolean; checks: RecordedCheck[] };
+  steadyStateAfter?: { ok: boolean; checks: RecordedCheck[] };
   score?: number;
   maxScore?: number;
   rolledBack?: boolean;

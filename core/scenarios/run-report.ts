@@ -1,6 +1,7 @@
 // The debrief of a run as Markdown: a postmortem draft with the score, the times, the steady
 // state before and after, each step's outcome and the timeline.
-import type { RunState, TimelineEvent } from './run-files.ts';
+import { sentenceOf } from './check-text.ts';
+import type { RecordedCheck, RunState, TimelineEvent } from './run-files.ts';
 import type { Scenario } from './scenario-types.ts';
 
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '—');
@@ -12,8 +13,8 @@ const describeEvent = (e: TimelineEvent): string => {
     .filter(([k]) => k !== 'at' && k !== 'type' && k !== 'results' && k !== 'checks')
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
-  const checks = (e.results ?? e.checks) as { check: string; ok: boolean }[] | undefined;
-  const summary = checks ? ` — ${checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}`).join('; ')}` : '';
+  const checks = (e.results ?? e.checks) as RecordedCheck[] | undefined;
+  const summary = checks ? ` — ${checks.map((c) => `${c.ok ? '✓' : '✗'} ${sentenceOf(c)}`).join('; ')}` : '';
   return `| ${time(e.at)} | ${e.type} | ${rest}${summary} |`;
 };
 
@@ -37,7 +38,7 @@ export const renderReport = (
     `|---|---|---|`,
     ...(state.steadyStateBefore?.checks ?? []).map((c, i) => {
       const after = state.steadyStateAfter?.checks[i];
-      return `| ${c.check} | ${c.ok ? '✓' : '✗'} ${c.detail} | ${after ? `${after.ok ? '✓' : '✗'} ${after.detail}` : '—'} |`;
+      return `| ${sentenceOf(c)} | ${c.ok ? '✓' : '✗'} ${c.detail} | ${after ? `${after.ok ? '✓' : '✗'} ${after.detail}` : '—'} |`;
     }),
     '',
     '## Steps',

@@ -3,12 +3,16 @@
 import type { Capabilities } from '../backends/cluster-backend.ts';
 import { AlertmanagerApi, PrometheusApi } from '../monitoring/prometheus-api.ts';
 import { isDeploymentAvailable, isNodeReady } from '../stack/readiness.ts';
+import { checkSpec, checkText } from './check-text.ts';
 import { readCommands } from './run-files.ts';
 import { checkName, durationMs, type Check, type CompareOp, type Scenario } from './scenario-types.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 export interface CheckResult {
+  /** The check as written, e.g. `nodesReady {"pool":"backend","count":2}` (check-text.ts). */
   check: string;
+  /** The check in words, e.g. "2 Ready nodes in backend". */
+  text: string;
   ok: boolean;
   detail: string;
 }
@@ -52,10 +56,9 @@ const matchesSelector = (labels: Record<string, string> | undefined, selector?: 
     return value === undefined ? labels?.[key ?? ''] !== undefined : labels?.[key ?? ''] === value;
   });
 
-const label = (check: Check): string => `${checkName(check)} ${JSON.stringify(Object.values(check)[0])}`;
-
 const result = (check: Check, ok: boolean, detail: string): CheckResult => ({
-  check: label(check),
+  check: checkSpec(check),
+  text: checkText(check),
   ok,
   detail,
 });

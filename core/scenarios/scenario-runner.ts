@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCliShim } from '../exec/cli-shim.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
+import { displayPath } from '../validation/load-yaml-file.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { stateHome } from '../home/paths.ts';
@@ -29,7 +30,10 @@ import type { ScenarioContext } from './scenario-context.ts';
 import { actionName, durationMs, type Action, type LoadedScenario, type Scenario } from './scenario-types.ts';
 import { maxScore, score } from './scoring.ts';
 import { recoverStaleRun, rollback } from './scenario-recovery.ts';
+import { poolsOf, unknownPoolLines } from './scenario-pools.ts';
+import { solutionScript } from './solution-script.ts';
 import { waitForChecks } from './step-wait.ts';
+import { labCommand, upCommand } from '../lab/lab-name.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const STEADY_STATE_TIMEOUT_MS = 90_000;
@@ -55,8 +59,8 @@ const quietTask = (signal: AbortSignal, log: (line: string) => void): TaskReport
   logPath: '',
 });
 
-// Refuses a scenario that cannot run on this lab, naming each reason.
-export const checkRunnable = async (opened: OpenLab, scenario: Scenario): Promise<void> => {
+// Refuses a scenario that cannot run on this lab, naming each reason; `file` is the scenario's file.
+export const checkRunnable = async (opened: OpenLab, scenario: Scenario, file = 'FILE'): Promise<void> => {
   const { backend, lab } = opened;
   const problems: string[] = [];
   if (!scenario.backends.includes(backend.name))
@@ -66,13 +70,18 @@ export const checkRunnable = async (opened: OpenLab, scenario: Scenario): Promis
     problems.push('it needs monitoring, and this lab runs without it');
   problems.push(...unsupportedActions(scenario, backend.capabilities(), backend.name));
   problems.push(...uncheckable(scenario, backend.capabilities(), backend.name, monitoring !== undefined));
+  const pools = poolsOf(opened.record.topologyFile, lab.topology);
+  const badPools = unknownPoolLines(scenario, pools);
+  problems.push(...badPools);
   if (problems.length > 0) {
     throw new KartStreamError('invalid-input', `scenario ${scenario.id} cannot run on lab ${lab.name}`, {
       details: problems,
       fix:
         scenario.requires.includes('monitoring') && !monitoring
-          ? `start the lab with monitoring: npx kartstream up --name ${lab.name}`
-          : 'pick a scenario for this backend: npx kartstream scenario list',
+          ? `start the lab with monitoring: ${upCommand(lab.name)}`
+          : badPools.length === problems.length
+            ? `name only pools of the lab's topology in the scenario; check it with: npx kartstream scenario lint --topology ${displayPath(pools.file)} ${file === 'FILE' ? file : displayPath(file)}`
+            : 'pick a scenario for this backend: npx kartstream scenario list',
     });
   }
 };
@@ -97,7 +106,7 @@ const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> 
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#')))
     await recordCommand(ctx.lab.name, line, 'auto-solve');
-  await runCommand('bash', ['-euo', 'pipefail', '-c', solution], {
+  await runCommand('bash', ['-euo', 'pipefail', '-c', solutionScript(solution, REPO)], {
     cwd: REPO,
     env: {
       ...process.env,
@@ -137,7 +146,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
   const { scenario, file } = options.loaded;
   const opened = await openLab(options.labName);
   await recoverStaleRun(opened.lab.name);
-  await checkRunnable(opened, scenario);
+  await checkRunnable(opened, scenario, file);
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const id = newRunId(scenario.id);
@@ -197,7 +206,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       throw new KartStreamError(
         'cluster-failed',
         'the lab is not at its baseline, so the scenario cannot start',
-        { fix: `npx kartstream reset --name ${opened.lab.name}` },
+        { fix: labCommand('reset', opened.lab.name) },
       );
     for (const [index, step] of scenario.steps.entries()) {
       const outcome = state.steps[index]!;

@@ -4,6 +4,7 @@
 import { labDir } from '../../home/paths.ts';
 import type { LabRecord } from '../../lab/lab-record.ts';
 import { readSimMonitoring, type SimMonitoring } from '../../monitoring/sim-monitoring.ts';
+import { upCommand } from '../../lab/lab-name.ts';
 
 export type LabMonitoring = { monitoring: SimMonitoring } | { reason: string; fix: string };
 
@@ -17,13 +18,13 @@ export const labMonitoring = async (record: LabRecord): Promise<LabMonitoring> =
   if (!record.monitoring)
     return {
       reason: `lab ${lab} runs without monitoring`,
-      fix: `start its Prometheus and Alertmanager: npx kartstream up --name ${lab}`,
+      fix: `start its Prometheus and Alertmanager: ${upCommand(lab)}`,
     };
   const monitoring = await readSimMonitoring({ dir: labDir(lab) });
   if (!monitoring)
     return {
       reason: `the monitoring of lab ${lab} is not running (the lab is ${record.state})`,
-      fix: `wait for the lab to be ready, or start it again: npx kartstream up --name ${lab}`,
+      fix: `wait for the lab to be ready, or start it again: ${upCommand(lab)}`,
     };
   return { monitoring };
 };

@@ -13,7 +13,7 @@ import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { labDir } from '../../home/paths.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { downLab } from '../../lab/down-lab.ts';
-import { checkLabName } from '../../lab/lab-name.ts';
+import { checkLabName, upCommand } from '../../lab/lab-name.ts';
 import { labContext, listLabNames, readLabRecord } from '../../lab/lab-record.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
 import { resetLab } from '../../lab/reset-lab.ts';
@@ -29,7 +29,7 @@ export const unknownLab = async (name: string): Promise<KartStreamError> => {
   const others = await listLabNames();
   return new KartStreamError('not-found', `there is no lab named "${name}"`, {
     details: [others.length ? `labs here: ${others.join(', ')}` : 'there are no labs yet'],
-    fix: `create it on the Labs page or: npx kartstream up --name ${name}`,
+    fix: `create it on the Labs page or: ${upCommand(name)}`,
   });
 };
 
@@ -198,6 +198,7 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         name: record.name,
         backend: record.backend === 'kind' ? 'kind' : 'sim',
         state: record.state,
+        createdAt: record.createdAt,
         namespace: record.namespace,
         kubeconfigPath: lab.kubeconfigPath,
       };

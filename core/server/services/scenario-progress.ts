@@ -26,7 +26,7 @@ export const scenarioProgress = (task: TaskReporter, scenario: Scenario) => {
         enter('Check the steady state and roll back');
       task.progress(state.steps.filter((s) => s.state === 'passed').length / total, phase);
       if (!results) return;
-      const text = results.map((r) => `${r.ok ? '✓' : '·'} ${r.check}: ${r.detail}`).join('\n');
+      const text = results.map((r) => `${r.ok ? '✓' : '·'} ${r.text}: ${r.detail}`).join('\n');
       if (text === lastChecks) return;
       lastChecks = text;
       for (const line of text.split('\n')) task.log(line);

@@ -1,7 +1,14 @@
 // Scenario data as the renderer sees it: catalog entries, a run (with the hints and solutions
 // revealed so far, in the order they were asked for), and the timeline in words.
-import type { RunView, ScenarioDetail, ScenarioSummary, TimelineEntry } from '../../contract/wire-types.ts';
-import type { RunState, TimelineEvent } from '../../scenarios/run-files.ts';
+import type {
+  CheckView,
+  RunView,
+  ScenarioDetail,
+  ScenarioSummary,
+  TimelineEntry,
+} from '../../contract/wire-types.ts';
+import { sentenceOf } from '../../scenarios/check-text.ts';
+import type { RecordedCheck, RunState, TimelineEvent } from '../../scenarios/run-files.ts';
 import { durationMs, type Scenario } from '../../scenarios/scenario-types.ts';
 import { maxScore } from '../../scenarios/scoring.ts';
 
@@ -55,6 +62,19 @@ const revealedOf = (scenario: Scenario | undefined, timeline: TimelineEvent[]): 
   return revealed;
 };
 
+// A recorded check result with its sentence (worked out again for runs recorded without one).
+const checkView = (c: RecordedCheck): CheckView => ({
+  text: sentenceOf(c),
+  check: c.check,
+  ok: c.ok,
+  detail: c.detail,
+});
+
+const steadyStateView = (s: { ok: boolean; checks: RecordedCheck[] }) => ({
+  ok: s.ok,
+  checks: s.checks.map(checkView),
+});
+
 export const runView = (
   state: RunState,
   scenario: Scenario | undefined,
@@ -78,10 +98,10 @@ export const runView = (
     ...(s.state === 'running' && s.deadline ? { deadline: s.deadline } : {}),
     hintsRevealed: s.hintsRevealed,
     solutionRevealed: s.solutionRevealed,
-    checks: s.checks.map((c) => ({ ...c })),
+    checks: s.checks.map(checkView),
   })),
-  ...(state.steadyStateBefore ? { steadyStateBefore: structuredClone(state.steadyStateBefore) } : {}),
-  ...(state.steadyStateAfter ? { steadyStateAfter: structuredClone(state.steadyStateAfter) } : {}),
+  ...(state.steadyStateBefore ? { steadyStateBefore: steadyStateView(state.steadyStateBefore) } : {}),
+  ...(state.steadyStateAfter ? { steadyStateAfter: steadyStateView(state.steadyStateAfter) } : {}),
   ...(state.score !== undefined ? { score: state.score } : {}),
   ...(state.maxScore !== undefined ? { maxScore: state.maxScore } : {}),
   ...(state.reason ? { reason: state.reason } : {}),
@@ -91,8 +111,8 @@ export const runView = (
 
 const checksText = (checks: unknown): string =>
   Array.isArray(checks)
-    ? (checks as { check: string; ok: boolean; detail?: string }[])
-        .map((c) => `${c.ok ? '✓' : '✗'} ${c.check}${c.detail ? ` (${c.detail})` : ''}`)
+    ? (checks as RecordedCheck[])
+        .map((c) => `${c.ok ? '✓' : '✗'} ${sentenceOf(c)}${c.detail ? ` (${c.detail})` : ''}`)
         .join('; ')
     : '';
 

@@ -27,6 +27,7 @@ import { scenarioProgress } from './scenario-progress.ts';
 import { checkRunId, RunStore } from './scenario-run-store.ts';
 import { runView, scenarioDetail, scenarioSummary, timelineEntries, withCommands } from './scenario-views.ts';
 import type { ServiceContext } from './service-context.ts';
+import { labCommand, upCommand } from '../../lab/lab-name.ts';
 
 /** How long hint and solution wait for the runner to act (it reads requests between checks). */
 const CONTROL_TIMEOUT_MS = 30_000;
@@ -106,7 +107,7 @@ export const createScenariosService = (ctx: ServiceContext): KartStreamServices[
               `run ${state.id}, started ${state.startedAt}${state.pid === process.pid ? ' from this app' : ` by process ${state.pid}`}`,
             ]
           : [],
-        fix: `abort it first (Abort in the scenario player, or npx kartstream scenario abort --name ${lab}), or let it finish`,
+        fix: `abort it first (Abort in the scenario player, or ${labCommand('scenario abort', lab)}), or let it finish`,
       },
     );
   };
@@ -132,7 +133,7 @@ export const createScenariosService = (ctx: ServiceContext): KartStreamServices[
             `the scenario runner has not acted on the ${what} request after ${Math.round(timeoutMs / 1000)} s`,
             {
               details: [`run ${state.id} on lab ${state.lab}, runner pid ${state.pid}`],
-              fix: `the request stays queued and the runner acts on it at its next check; follow the run with npx kartstream scenario status --name ${state.lab}`,
+              fix: `the request stays queued and the runner acts on it at its next check; follow the run with ${labCommand('scenario status', state.lab)}`,
             },
           );
         await changes.next(left);
@@ -207,9 +208,9 @@ export const createScenariosService = (ctx: ServiceContext): KartStreamServices[
             fix:
               opened.record.state === 'creating'
                 ? 'wait for the lab to be created, then start the scenario'
-                : `delete the lab and create it again (npx kartstream down --name ${lab}; npx kartstream up --name ${lab})`,
+                : `delete the lab and create it again (${labCommand('down', lab)}; ${upCommand(lab)})`,
           });
-        await checkRunnable(opened, loaded.scenario);
+        await checkRunnable(opened, loaded.scenario, loaded.file);
         return await launch(lab, loaded, stepTimeout);
       } finally {
         starting.delete(lab);

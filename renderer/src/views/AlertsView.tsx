@@ -60,6 +60,7 @@ export const AlertsView = ({ lab }: { lab: string }) => {
             <TeachingChart
               key={query.id}
               lab={lab}
+              labCreatedAt={labInfo.data?.createdAt}
               query={query}
               unavailable={message ? unavailable : 'waiting for the lab’s monitoring…'}
             />

@@ -165,7 +165,7 @@ describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-pla
         inHeredoc = true;
         continue;
       }
-      expect(line).toMatch(/^(kubectl|npx kartstream) /);
+      expect(line).toMatch(/^(kubectl|kartstream) /);
       expect(line).not.toMatch(/ (-n|--namespace|--context|--kubeconfig)[ =]/);
     }
     expect(inHeredoc).toBe(false);

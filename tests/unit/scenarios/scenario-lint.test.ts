@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addScenarioLintCommand } from '../../../core/cli/scenario-lint.ts';
 import type { Output } from '../../../core/cli/output.ts';
 import { isKartStreamError, type KartStreamError } from '../../../core/errors/kartstream-error.ts';
+import { DEFAULT_TOPOLOGY_FILE } from '../../../core/topology/load-topology.ts';
 import { displayPath } from '../../../core/validation/load-yaml-file.ts';
 
 const corpus = join(import.meta.dirname, '../../fixtures/scenarios');
@@ -70,6 +73,57 @@ describe('kartstream scenario lint', () => {
     expect((error as KartStreamError).message).toBe(
       `1 of 2 scenario files has problems: ${displayPath(missing)}`,
     );
+  });
+
+  it('holds pools to infra/topology.yaml, naming the file, the field, the bad pool and the pools there are', async () => {
+    const bad = join(corpus, 'invalid-unknown-pool.yaml');
+    const { printed, error } = await lint(bad);
+    expect(printed).toEqual(expectedProblems(bad));
+    expect(printed[1]).toBe(
+      `${displayPath(bad)}:32: steps[1].checks[0].nodesReady.pool: got "storage", expected a pool of infra/topology.yaml: frontend, backend, database, monitoring`,
+    );
+    expect((error as KartStreamError).code).toBe('invalid-input');
+  });
+
+  it('holds pools to the topology given with --topology', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kartstream-lint-'));
+    try {
+      const withStorage = join(dir, 'storage-topology.yaml');
+      await writeFile(
+        withStorage,
+        `${readFileSync(DEFAULT_TOPOLOGY_FILE, 'utf8')}
+  - name: storage
+    nodes: 1
+    labels: { pool: storage }
+    taint: { key: pool, value: storage, effect: NoSchedule }
+    capacity: { cpu: "2", memory: 4Gi, pods: 110 }
+    eks: { instanceType: t3.medium, subnetTier: data, minSize: 1, maxSize: 2 }
+`,
+      );
+      const bad = join(corpus, 'invalid-unknown-pool.yaml');
+      const good = join(corpus, 'valid-full.yaml');
+      const accepted = await lint('--topology', withStorage, bad);
+      expect(accepted.error).toBeUndefined();
+      expect(accepted.printed).toEqual([`ok ${displayPath(bad)} (fixture-scenario: 2 steps)`]);
+
+      const lacking = join(dir, 'no-storage.yaml');
+      await writeFile(lacking, readFileSync(DEFAULT_TOPOLOGY_FILE, 'utf8'));
+      const refused = await lint(good, bad, '--topology', lacking);
+      expect(refused.printed[0]).toBe(`ok ${displayPath(good)} (fixture-scenario: 2 steps)`);
+      expect(refused.printed[1]).toContain(
+        `steps[0].do[0].failNode.pool: got "storage", expected a pool of ${displayPath(lacking)}: frontend, backend, database, monitoring`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails clearly on a --topology file that does not exist, before any scenario', async () => {
+    const missing = join(corpus, 'no-such-topology.yaml');
+    const { printed, error } = await lint('--topology', missing, join(corpus, 'valid-full.yaml'));
+    expect(printed).toEqual([]);
+    expect((error as KartStreamError).code).toBe('not-found');
+    expect((error as KartStreamError).message).toBe(`topology file ${displayPath(missing)} does not exist`);
   });
 
   it('wants at least one file', async () => {

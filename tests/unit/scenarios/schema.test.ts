@@ -7,12 +7,15 @@ import { expectedProblems } from '../../helpers/corpus.ts';
 import { isKartStreamError, type KartStreamError } from '../../../core/errors/kartstream-error.ts';
 import { findScenario, listScenarios, SCENARIOS_DIR } from '../../../core/scenarios/catalog.ts';
 import { loadScenarioFile, parseScenario } from '../../../core/scenarios/load-scenario.ts';
+import { poolsOf } from '../../../core/scenarios/scenario-pools.ts';
 import { DEFAULT_SCORING } from '../../../core/scenarios/scenario-schema.ts';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../../../core/topology/load-topology.ts';
 import { displayPath } from '../../../core/validation/load-yaml-file.ts';
 
 const corpus = join(import.meta.dirname, '../../fixtures/scenarios');
 const invalidFiles = readdirSync(corpus).filter((f) => f.startsWith('invalid-'));
 const CATALOG_IDS = ['alerting', 'bad-rollout', 'failover', 'lost-placement', 'scale-to-zero'];
+const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
 
 const rejection = async (promise: Promise<unknown>): Promise<KartStreamError> => {
   const error = await promise.then(
@@ -80,11 +83,12 @@ describe('the schema', () => {
     expect(invalidFiles.length).toBeGreaterThanOrEqual(15);
   });
 
+  // Pools are held to the default topology, as `scenario lint` does.
   it.each(invalidFiles)('rejects %s with exactly the expected problems', async (name) => {
     const file = join(corpus, name);
     const expected = expectedProblems(file);
     expect(expected.length).toBeGreaterThan(0);
-    const error = await rejection(loadScenarioFile(file));
+    const error = await rejection(loadScenarioFile(file, defaultPools));
     expect(error.code).toBe('invalid-input');
     expect(error.message).toContain(displayPath(file));
     expect(error.details).toEqual(expected);

@@ -82,6 +82,37 @@ describe('scenario views', () => {
     expect(view).not.toHaveProperty('taskId');
   });
 
+  it('carries each check in words, with the spec as written; older runs get the sentence back', () => {
+    const spec = 'nodesReady {"pool":"backend","count":2}';
+    const run: RunState = {
+      ...state(),
+      steadyStateBefore: {
+        ok: true,
+        checks: [{ check: 'deploymentsAvailable {"all":true}', ok: true, detail: '12 available' }],
+      },
+    };
+    run.steps[0]!.checks = [{ check: spec, text: '2 Ready nodes in backend', ok: true, detail: 'x' }];
+    run.steps[1]!.checks = [{ check: spec, ok: false, detail: '1 Ready in backend, want 2' }];
+    const view = runView(run, scenario, []);
+    expect(view.steps[0]?.checks).toEqual([
+      { text: '2 Ready nodes in backend', check: spec, ok: true, detail: 'x' },
+    ]);
+    expect(view.steps[1]?.checks[0]?.text).toBe('2 Ready nodes in backend');
+    expect(view.steadyStateBefore?.checks).toEqual([
+      {
+        text: 'every Deployment available',
+        check: 'deploymentsAvailable {"all":true}',
+        ok: true,
+        detail: '12 available',
+      },
+    ]);
+    const [entry] = timelineEntries(
+      [{ at: at(1), type: 'steady-state', when: 'before', ok: true, checks: run.steadyStateBefore!.checks }],
+      scenario,
+    );
+    expect(entry?.text).toBe('steady state before: holds — ✓ every Deployment available (12 available)');
+  });
+
   it('tells the timeline in words, with the commands typed while the run went on', () => {
     const run = { ...state(), state: 'passed' as const, endedAt: at(40) };
     const timeline: TimelineEvent[] = [

@@ -1,5 +1,6 @@
-// One teaching PromQL series drawn with uPlot: the last 15 minutes, refreshed every 15 s, in a
-// box of fixed height (nothing moves while data arrives), with its own legend.
+// One teaching PromQL series drawn with uPlot: the last 15 minutes (or since the lab started, when
+// it is younger), refreshed every 15 s, in a box of fixed height (nothing moves while data
+// arrives), with its own legend.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -8,6 +9,7 @@ import type { WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { colourOf, toChartData, type ChartData } from './chart-series.ts';
+import { chartWindow, windowWords } from './chart-window.ts';
 
 const WINDOW_MINUTES = 15;
 const REFRESH_MS = 15_000;
@@ -27,7 +29,12 @@ const useColorScheme = (): 'light' | 'dark' => {
   return dark ? 'dark' : 'light';
 };
 
-const buildOptions = (names: string[], width: number, scheme: 'light' | 'dark'): uPlot.Options => {
+const buildOptions = (
+  names: string[],
+  width: number,
+  scheme: 'light' | 'dark',
+  labCreatedAt: string | undefined,
+): uPlot.Options => {
   const ink = scheme === 'dark' ? '#c9d1d9' : '#3d4451';
   const grid = scheme === 'dark' ? 'rgba(201,209,217,0.12)' : 'rgba(61,68,81,0.12)';
   const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
@@ -40,8 +47,8 @@ const buildOptions = (names: string[], width: number, scheme: 'light' | 'dark'):
       x: {
         time: true,
         range: () => {
-          const now = Date.now() / 1000;
-          return [now - WINDOW_MINUTES * 60, now];
+          const { from, to } = chartWindow(Date.now(), labCreatedAt, WINDOW_MINUTES);
+          return [from, to];
         },
       },
       y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil((max ?? 0) * 1.15))] },
@@ -56,10 +63,13 @@ const buildOptions = (names: string[], width: number, scheme: 'light' | 'dark'):
 
 export const TeachingChart = ({
   lab,
+  labCreatedAt,
   query,
   unavailable,
 }: {
   lab: string;
+  /** When the lab was created (ISO): a younger lab's chart starts there. */
+  labCreatedAt?: string;
   query: TeachingQuery;
   /** Why the lab has no metrics, when it has none: the chart is then not queried. */
   unavailable?: string;
@@ -77,8 +87,9 @@ export const TeachingChart = ({
     setError(undefined);
     if (unavailable) return;
     let live = true;
-    const load = () =>
-      api.metrics.range.query({ lab, query: query.query, minutes: WINDOW_MINUTES, stepSeconds: 15 }).then(
+    const load = () => {
+      const { minutes } = chartWindow(Date.now(), labCreatedAt, WINDOW_MINUTES);
+      return api.metrics.range.query({ lab, query: query.query, minutes, stepSeconds: 15 }).then(
         (result) => {
           if (!live) return;
           setChart(toChartData(result, query.seriesLabel));
@@ -86,13 +97,14 @@ export const TeachingChart = ({
         },
         (cause: unknown) => live && setError(wireErrorOf(cause)),
       );
+    };
     void load();
     const timer = window.setInterval(load, REFRESH_MS);
     return () => {
       live = false;
       window.clearInterval(timer);
     };
-  }, [lab, query.query, query.seriesLabel, unavailable]);
+  }, [lab, labCreatedAt, query.query, query.seriesLabel, unavailable]);
 
   // Follow the box's width.
   useEffect(() => {
@@ -108,14 +120,14 @@ export const TeachingChart = ({
   useEffect(() => {
     const box = boxRef.current;
     if (!box || !chart || width === 0) return;
-    const plot = new uPlot(buildOptions(chart.names, width, scheme), chart.data, box);
+    const plot = new uPlot(buildOptions(chart.names, width, scheme, labCreatedAt), chart.data, box);
     plotRef.current = plot;
     return () => {
       plot.destroy();
       plotRef.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- chart data swaps in below
-  }, [names, width, scheme, chart !== undefined]);
+  }, [names, width, scheme, labCreatedAt, chart !== undefined]);
   useEffect(() => {
     if (chart) plotRef.current?.setData(chart.data);
   }, [chart]);
@@ -141,7 +153,10 @@ export const TeachingChart = ({
         <div className="alr-plot" ref={boxRef} aria-hidden="true" />
         {(unavailable || empty || (!chart && !error)) && (
           <p className="alr-plot-note">
-            {unavailable ?? (empty ? 'No series yet for this query.' : 'Loading the last 15 minutes…')}
+            {unavailable ??
+              (empty
+                ? 'No series yet for this query.'
+                : `Loading ${windowWords(chartWindow(Date.now(), labCreatedAt, WINDOW_MINUTES), WINDOW_MINUTES)}…`)}
           </p>
         )}
         {error && (

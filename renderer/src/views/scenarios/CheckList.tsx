@@ -1,4 +1,5 @@
-// A list of checks, each green or red with its detail (step checks, steady state).
+// A list of checks, each green or red, in words with its detail (step checks, steady state);
+// the check as the scenario writes it shows on hover.
 import type { CheckView } from '../../../../core/contract/wire-types.ts';
 
 export const CheckList = ({ checks, label, testId }: { checks: CheckView[]; label: string; testId?: string }) => (
@@ -6,6 +7,7 @@ export const CheckList = ({ checks, label, testId }: { checks: CheckView[]; labe
     {checks.map((check, i) => (
       <li
         key={`${check.check}-${i}`}
+        title={check.check}
         className={`scn-check ${check.ok ? 'scn-ok' : 'scn-not-ok'}`}
         data-testid={testId}
         data-ok={String(check.ok)}
@@ -14,7 +16,7 @@ export const CheckList = ({ checks, label, testId }: { checks: CheckView[]; labe
           {check.ok ? '✓' : '✗'}
         </span>
         <span className="visually-hidden">{check.ok ? 'passing:' : 'not yet:'}</span>
-        <code className="scn-check-name">{check.check}</code>
+        <span className="scn-check-name">{check.text}</span>
         <span className="scn-check-detail">{check.detail}</span>
       </li>
     ))}
