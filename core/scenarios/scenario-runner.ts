@@ -31,7 +31,6 @@ import { actionName, durationMs, type Action, type LoadedScenario, type Scenario
 import { maxScore, score } from './scoring.ts';
 import { recoverStaleRun, rollback } from './scenario-recovery.ts';
 import { poolsOf, unknownPoolLines } from './scenario-pools.ts';
-import { solutionScript } from './solution-script.ts';
 import { waitForChecks } from './step-wait.ts';
 import { labCommand, upCommand } from '../lab/lab-name.ts';
 
@@ -98,7 +97,8 @@ const runActions = async (
   }
 };
 
-// Runs the step's solution as a learner would type it, with the lab's kubeconfig.
+// Runs the step's solution as a learner would type it, with the lab's kubeconfig and the
+// `kartstream` shim on PATH, as in the lab shell.
 const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> => {
   const kubectl = (await findSimBinaries()).found.kubectl?.path;
   for (const line of solution
@@ -106,7 +106,7 @@ const autoSolve = async (ctx: ScenarioContext, solution: string): Promise<void> 
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#')))
     await recordCommand(ctx.lab.name, line, 'auto-solve');
-  await runCommand('bash', ['-euo', 'pipefail', '-c', solutionScript(solution, REPO)], {
+  await runCommand('bash', ['-euo', 'pipefail', '-c', solution], {
     cwd: REPO,
     env: {
       ...process.env,
