@@ -4,6 +4,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { freePort } from '../../../core/kube/free-port.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 export interface MotoServer {
   endpoint: string;
@@ -50,15 +51,20 @@ export const startMoto = async (): Promise<MotoServer> => {
   child.stderr?.on('data', (d: Buffer) => output.push(String(d)));
   let exited = false;
   void child.then(() => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!(await answers(endpoint))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(
-        `moto_server did not answer on ${endpoint} (is moto installed? \`pip install 'moto[server]'\`):\n${output.join('').slice(-2000)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  // Until it answers, or at once when it exited.
+  const up = await waitFor(
+    `moto_server to answer on ${endpoint}`,
+    async () => ({ answers: await answers(endpoint), exited }),
+    (s) => s.answers || s.exited,
+    30_000,
+    { intervalMs: 200 },
+  ).catch((error: unknown) => ({ answers: false, exited, error }));
+  if (!up.answers) {
+    child.kill('SIGKILL');
+    const why = 'error' in up ? `${String(up.error)}\n` : `it exited before answering\n`;
+    throw new Error(
+      `moto_server did not answer on ${endpoint} (is moto installed? \`pip install 'moto[server]'\`):\n${why}${output.join('').slice(-2000)}`,
+    );
   }
   return {
     endpoint,
