@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.ts';
 import { launchChromium, screenshot, screenshotOnFailure } from './helpers/browser.ts';
 import { startServe, type ServedApp } from './helpers/serve.ts';
 
@@ -64,6 +65,13 @@ describe('the token in the browser', () => {
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
     // No lab in this home: the page offers to create one, after its API calls and subscriptions.
     await page.getByTestId('create-lab-form').waitFor({ timeout: 30_000 });
+    // Its WebSocket is open and its API calls made, however long the page took to get there.
+    await waitFor(
+      "the page's API requests and its WebSocket",
+      () => ({ requests: requests.length, sockets: sockets.length }),
+      (seen) => seen.requests > 1 && seen.sockets > 0,
+      30_000,
+    );
     await page.waitForLoadState('networkidle');
 
     expect(requests.length).toBeGreaterThan(1);

@@ -71,8 +71,26 @@ describe('the desktop shell', () => {
 
         // No new windows, no navigation away from the app.
         expect(await page.evaluate('window.open("https://example.com/") === null')).toBe(true);
+        // The verdict is read from the main process: a `will-navigate` listener added after the
+        // shell's guard sees whether the guard prevented the navigation (no guessed delay).
+        await app.evaluate(({ BrowserWindow }) => {
+          const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+          (globalThis as { navigationVerdict?: Promise<unknown> }).navigationVerdict = new Promise(
+            (resolve) => {
+              const none = setTimeout(() => resolve('no will-navigate event within 20 s'), 20_000);
+              contents.once('will-navigate', (event: { url: string; defaultPrevented: boolean }) => {
+                clearTimeout(none);
+                resolve({ url: event.url, prevented: event.defaultPrevented });
+              });
+            },
+          );
+        });
         await page.evaluate('location.href = "https://example.com/"');
-        await page.waitForTimeout(1000);
+        expect(
+          await app.evaluate(
+            () => (globalThis as { navigationVerdict?: Promise<unknown> }).navigationVerdict,
+          ),
+        ).toEqual({ url: 'https://example.com/', prevented: true });
         expect(page.url()).toBe(url);
         expect(app.windows()).toHaveLength(1);
       } finally {

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listScenarios } from '../../core/scenarios/catalog.ts';
 import type { LabSnapshot } from '../../core/lab/lab-snapshot.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'scn-lab';
@@ -29,23 +30,33 @@ const run = async (args: string[]): Promise<RunResult> => {
   return JSON.parse(r.stdout) as RunResult;
 };
 
-const labIsAtBaseline = async () => {
+// What keeps the lab from its baseline: nodes not Ready, workloads not fully available, Pending pods.
+const baselineGaps = async () => {
   const status = JSON.parse((await cli(['status', '--name', NAME, '-o', 'json'])).stdout) as LabSnapshot;
-  expect(status.nodes.filter((n) => !n.ready)).toEqual([]);
-  expect(status.workloads.filter((w) => !w.ready || w.available !== w.desired)).toEqual([]);
-  expect(status.pods.filter((p) => p.phase === 'Pending')).toEqual([]);
+  return {
+    nodes: status.nodes.filter((n) => !n.ready),
+    workloads: status.workloads.filter((w) => !w.ready || w.available !== w.desired),
+    pods: status.pods.filter((p) => p.phase === 'Pending'),
+  };
 };
 
-const waitForRunStep = async (
-  predicate: (s: { currentStep: number; steps: { state: string }[] }) => boolean,
-) => {
-  for (let i = 0; i < 90; i += 1) {
-    const r = await cli(['scenario', 'status', '--name', NAME, '-o', 'json']);
-    if (r.exitCode === 0 && predicate(JSON.parse(r.stdout))) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('the run never reached the expected step');
+const labIsAtBaseline = async () => {
+  expect(await baselineGaps()).toEqual({ nodes: [], workloads: [], pods: [] });
 };
+
+type RunStatus = { currentStep: number; steps: { state: string; solutionRevealed?: boolean }[] };
+
+const waitForRunStep = (what: string, predicate: (s: RunStatus) => boolean) =>
+  waitFor(
+    `the run's status to show ${what}`,
+    async () => {
+      const r = await cli(['scenario', 'status', '--name', NAME, '-o', 'json']);
+      if (r.exitCode !== 0) throw new Error(`scenario status failed: ${r.stderr}`);
+      return JSON.parse(r.stdout) as RunStatus;
+    },
+    predicate,
+    120_000,
+  );
 
 describe('the scenario catalog on a sim lab', () => {
   const temp = useTempHome();
@@ -100,7 +111,7 @@ describe('the scenario catalog on a sim lab', () => {
       [join(REPO, 'bin/kartstream.js'), 'scenario', 'run', 'failover', '--name', NAME],
       { cwd: REPO, reject: false, env: process.env },
     );
-    await waitForRunStep((s) => s.currentStep === 0 && s.steps[0]?.state === 'running');
+    await waitForRunStep('step 1 running', (s) => s.currentStep === 0 && s.steps[0]?.state === 'running');
     runner.kill('SIGKILL');
     await runner;
     const next = await cli(['scenario', 'status', '--name', NAME]);
@@ -116,9 +127,14 @@ describe('the scenario catalog on a sim lab', () => {
     expect(report.state).toBe('aborted');
     expect(report.rolledBack).toBe(true);
     expect(report.timeline.map((e) => e.type)).toContain('recovered');
-    // The failed node was healed by the rollback: the lab is back at its baseline.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    await labIsAtBaseline();
+    // The failed node was healed by the rollback: the lab comes back to its baseline once the
+    // node's heartbeat reports it Ready again.
+    await waitFor(
+      'the lab back at its baseline after the rollback',
+      baselineGaps,
+      (gaps) => gaps.nodes.length + gaps.workloads.length + gaps.pods.length === 0,
+      60_000,
+    );
   });
 
   it('reveals hints one at a time and the solution on request, charges for them, and aborts cleanly', async () => {
@@ -129,18 +145,14 @@ describe('the scenario catalog on a sim lab', () => {
       [join(REPO, 'bin/kartstream.js'), 'scenario', 'run', 'failover', '--name', NAME, '-o', 'json'],
       { cwd: REPO, reject: false, env: process.env },
     );
-    await waitForRunStep((s) => s.currentStep === 0 && s.steps[0]?.state === 'running');
+    await waitForRunStep('step 1 running', (s) => s.currentStep === 0 && s.steps[0]?.state === 'running');
     const hint = await cli(['scenario', 'hint', '--name', NAME]);
     expect(hint.stdout.trim()).toBe(
       `hint 1/${scenario.steps[0]!.hints.length}: ${scenario.steps[0]!.hints[0]}`,
     );
     const solution = await cli(['scenario', 'solution', '--name', NAME]);
     expect(solution.stdout.trim()).toBe(scenario.steps[0]!.solution.trim());
-    await waitForRunStep(
-      (s) =>
-        (s as unknown as { steps: { hintsRevealed: number; solutionRevealed: boolean }[] }).steps[0]
-          ?.solutionRevealed === true,
-    );
+    await waitForRunStep('the solution of step 1 revealed', (s) => s.steps[0]?.solutionRevealed === true);
     expect((await cli(['scenario', 'abort', '--name', NAME])).exitCode).toBe(0);
     const result = JSON.parse(String((await runner).stdout)) as RunResult;
     expect(result.state).toBe('aborted');

@@ -12,6 +12,7 @@ import { isKartStreamError, type KartStreamError } from '../../core/errors/karts
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';
 import { loadTopology } from '../../core/topology/index.ts';
+import { waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'srv-alerts';
@@ -33,20 +34,19 @@ const failure = async (call: Promise<unknown>): Promise<KartStreamError> => {
 const query = (id: string) => TEACHING_QUERIES.find((q) => q.id === id)!;
 
 // Re-runs a range query until `match` holds: Prometheus scrapes every 5 s.
-const rangeUntil = async (
+const rangeUntil = (
+  what: string,
   q: string,
   match: (r: RangeResult) => boolean,
   timeoutMs: number,
-): Promise<RangeResult> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: RangeResult | undefined;
-  while (Date.now() < deadline) {
-    last = await api.metrics.range({ lab: NAME, query: q, minutes: 5, stepSeconds: 5 });
-    if (match(last)) return last;
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
-  throw new Error(`range query never matched; last: ${JSON.stringify(last)}`);
-};
+): Promise<RangeResult> =>
+  waitFor(
+    `the range query to show ${what}`,
+    () => api.metrics.range({ lab: NAME, query: q, minutes: 5, stepSeconds: 5 }),
+    match,
+    timeoutMs,
+    { intervalMs: 2_000 },
+  );
 
 const latest = (r: RangeResult, name: string) => r.series.find((s) => s.name === name)?.points.at(-1)?.[1];
 
@@ -68,6 +68,7 @@ describe('alerts and metrics through the core server', () => {
   it('charts available replicas per service and ready nodes per pool, named by their label', async () => {
     const topology = await loadTopology();
     const replicas = await rangeUntil(
+      'a cartservice series',
       query('available-replicas').query,
       (r) => r.series.some((s) => s.name === 'cartservice'),
       60_000,
@@ -78,6 +79,7 @@ describe('alerts and metrics through the core server', () => {
     expect(replicas.series[0]?.labels).toHaveProperty('deployment');
 
     const ready = await rangeUntil(
+      'a series per pool with two points',
       query('ready-nodes').query,
       (r) => r.series.length === topology.pools.length && r.series.every((s) => s.points.length >= 2),
       60_000,
@@ -101,30 +103,34 @@ describe('alerts and metrics through the core server', () => {
     const messages: AlertsMessage[] = [];
     const cart = (m: AlertsMessage) =>
       m.alerts.find((a) => a.name === 'ShopServiceUnavailable' && a.service === 'cartservice');
-    const until = async (match: (m: AlertsMessage) => boolean, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!messages.some(match)) {
-        if (Date.now() > deadline) throw new Error(`not seen; last: ${JSON.stringify(messages.at(-1))}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      return messages.find(match)!;
-    };
+    const events = wakeup();
+    const until = (what: string, match: (m: AlertsMessage) => boolean, timeoutMs: number) =>
+      waitFor(
+        `an alerts message with ${what}`,
+        () => messages.find(match) ?? messages.at(-1),
+        (m): m is AlertsMessage => m !== undefined && match(m),
+        timeoutMs,
+        { wakeup: events },
+      );
     const following = (async () => {
-      for await (const m of await caller.alerts.watch({ lab: NAME })) messages.push(m);
+      for await (const m of await caller.alerts.watch({ lab: NAME })) {
+        messages.push(m);
+        events.wake();
+      }
     })();
     try {
-      await until(() => true, 10_000);
+      await until('anything (the first one)', () => true, 10_000);
       expect(messages[0]?.available).toBe(true);
       expect(cart(messages[0]!)).toBeUndefined();
 
       await execa('kubectl', ['--kubeconfig', kubeconfig, 'scale', 'deploy/cartservice', '--replicas=0']);
-      const firing = await until((m) => cart(m)?.state === 'firing', 150_000);
+      const firing = await until('cartservice firing', (m) => cart(m)?.state === 'firing', 150_000);
       expect(cart(firing)).toMatchObject({ severity: 'critical', pool: 'backend' });
       expect(cart(firing)?.summary).toMatch(/cartservice/);
       expect(Date.parse(cart(firing)!.since)).toBeGreaterThan(0);
 
       await execa('kubectl', ['--kubeconfig', kubeconfig, 'scale', 'deploy/cartservice', '--replicas=1']);
-      await until((m) => cart(m)?.state === 'resolved', 180_000);
+      await until('cartservice resolved', (m) => cart(m)?.state === 'resolved', 180_000);
       // Only changes are sent: no two messages in a row are the same.
       for (let i = 1; i < messages.length; i += 1)
         expect(JSON.stringify(messages[i])).not.toBe(JSON.stringify(messages[i - 1]));
@@ -141,12 +147,18 @@ describe('alerts and metrics through the core server', () => {
     await backend.failNode(lab, 'backend-2');
     try {
       const pending = await rangeUntil(
+        'Pending pods in the backend pool',
         query('pending-pods').query,
         (r) => (latest(r, 'backend') ?? 0) > 0,
         120_000,
       );
       expect(pending.series.map((s) => s.name)).toContain('backend');
-      const ready = await rangeUntil(query('ready-nodes').query, (r) => latest(r, 'backend') === 0, 60_000);
+      const ready = await rangeUntil(
+        'no ready node in the backend pool',
+        query('ready-nodes').query,
+        (r) => latest(r, 'backend') === 0,
+        60_000,
+      );
       expect(ready.series.find((s) => s.name === 'backend')!.points.length).toBeGreaterThan(1);
     } finally {
       await backend.healNode(lab, 'backend-1');

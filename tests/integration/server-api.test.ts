@@ -20,6 +20,7 @@ import type {
 } from '../../core/contract/wire-types.ts';
 import { startCoreServer, type CoreServer } from '../../core/server/http-server.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';
+import { present, waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'srv-api';
@@ -44,23 +45,14 @@ const failure = async (call: Promise<unknown>): Promise<WireError> => {
   return wire as WireError;
 };
 
-// Waits until `check` holds, re-checking whenever `wakeUp` is called (and every second).
+// Waits until `check` gives a value (not undefined or false), re-checking at once whenever the
+// stream's `wake` is called (and every second).
 const waiter = () => {
-  let wake = () => {};
+  const events = wakeup();
   return {
-    wakeUp: () => wake(),
-    async until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = check();
-        if (value !== undefined && value !== false) return value;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 1_000);
-        });
-      }
-    },
+    wakeUp: () => events.wake(),
+    until: <T>(what: string, check: () => T, timeoutMs: number) =>
+      waitFor(what, check, present, timeoutMs, { intervalMs: 1_000, wakeup: events }),
   };
 };
 

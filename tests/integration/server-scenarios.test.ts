@@ -13,6 +13,7 @@ import { findScenario, listScenarios } from '../../core/scenarios/catalog.ts';
 import { readRunState, recordCommand } from '../../core/scenarios/run-files.ts';
 import { score } from '../../core/scenarios/scoring.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';
+import { waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, kubectlJson, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'srv-scn';
@@ -37,29 +38,24 @@ const failure = async (call: Promise<unknown>): Promise<KartStreamError> => {
 const follow = () => {
   const stop = new AbortController();
   const views: (RunView | null)[] = [];
-  let wake = () => undefined as void;
+  const events = wakeup();
   const caller = appRouter.createCaller({ services: created.services }, { signal: stop.signal });
   const done = (async () => {
     for await (const view of await caller.scenarios.watch({ lab: NAME })) {
       views.push(view);
-      wake();
+      events.wake();
     }
   })();
   return {
     views,
-    async until(match: (v: RunView) => boolean, timeoutMs: number): Promise<RunView> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = views.find((v): v is RunView => v !== null && match(v));
-        if (found) return found;
-        if (Date.now() > deadline)
-          throw new Error(`no such run view within ${timeoutMs} ms; last: ${JSON.stringify(views.at(-1))}`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 1_000);
-        });
-      }
-    },
+    until: (what: string, match: (v: RunView) => boolean, timeoutMs: number): Promise<RunView> =>
+      waitFor(
+        `a run view with ${what}`,
+        () => views.find((v): v is RunView => v !== null && match(v)) ?? views.at(-1),
+        (v): v is RunView => v !== null && v !== undefined && match(v),
+        timeoutMs,
+        { intervalMs: 1_000, wakeup: events },
+      ),
     async stop() {
       stop.abort();
       await done;
@@ -131,6 +127,7 @@ describe('scenarios through the core server', () => {
 
         // The step's time box starts once its fault is in.
         const first = await player.until(
+          'step 1 running with its deadline',
           (v) => v.id === runId && v.steps[0]?.state === 'running' && v.steps[0].deadline !== undefined,
           120_000,
         );
@@ -146,14 +143,22 @@ describe('scenarios through the core server', () => {
 
         // Step 1: look at the pods from the terminal; the evictions do the rest.
         await learnerRuns(['get', 'pods', '-o', 'wide']);
-        await player.until((v) => v.steps[0]?.state === 'passed' && v.steps[1]?.state === 'running', 180_000);
+        await player.until(
+          'step 1 passed and step 2 running',
+          (v) => v.steps[0]?.state === 'passed' && v.steps[1]?.state === 'running',
+          180_000,
+        );
         // Step 2: backend-2 dies too; the learner reads why the pods are Pending.
         await learnerRuns(['get', 'pods', '--field-selector=status.phase=Pending']);
-        await player.until((v) => v.steps[1]?.state === 'passed', 180_000);
+        await player.until('step 2 passed', (v) => v.steps[1]?.state === 'passed', 180_000);
         // Step 3: the learner brings the capacity back with the lab's CLI, as the step says.
         const heal = await cli(['node', 'heal', 'backend-1', 'backend-2', '--name', NAME]);
         expect(heal.exitCode, heal.stderr).toBe(0);
-        const end = await player.until((v) => v.id === runId && v.state !== 'running', 240_000);
+        const end = await player.until(
+          'the run ended',
+          (v) => v.id === runId && v.state !== 'running',
+          240_000,
+        );
 
         expect(end.reason).toBeUndefined();
         expect(end.state).toBe('passed');
@@ -198,7 +203,11 @@ describe('scenarios through the core server', () => {
       const player = follow();
       try {
         // Asked while the step's fault is still being injected: the runner takes it all the same.
-        await player.until((v) => v.id === runId && v.steps[0]?.state === 'running', 120_000);
+        await player.until(
+          'step 1 running',
+          (v) => v.id === runId && v.steps[0]?.state === 'running',
+          120_000,
+        );
         const aborted = await api.scenarios.abort({ lab: NAME });
         expect(aborted.state).toBe('aborted');
         expect(aborted.steps[0]?.state).toBe('aborted');
@@ -209,10 +218,15 @@ describe('scenarios through the core server', () => {
         expect(runs[0]?.id).toBe(runId);
         expect(runs.map((r) => r.state)).toEqual(['aborted', 'passed']);
         // The healed node reports Ready again within its heartbeat.
-        const deadline = Date.now() + 60_000;
-        while (!(await nodesReady())['backend-1'] && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 1_000));
-        expect((await nodesReady())['backend-1']).toBe(true);
+        await waitFor(
+          'backend-1 Ready again (kubectl)',
+          nodesReady,
+          (ready) => ready['backend-1'] === true,
+          60_000,
+          {
+            intervalMs: 1_000,
+          },
+        );
       } finally {
         await player.stop();
       }
@@ -231,6 +245,7 @@ describe('scenarios through the core server', () => {
       const player = follow();
       try {
         const running = await player.until(
+          'the CLI run at step 1',
           (v) => v.state === 'running' && v.steps[0]?.state === 'running' && v.taskId === undefined,
           120_000,
         );

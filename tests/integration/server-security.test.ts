@@ -99,9 +99,17 @@ describe('core server security (kartstream serve)', () => {
   const queryPath = (proc: string, input: unknown) =>
     `${base()}trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`;
 
+  // An upgrade attempt's outcome: refused with an HTTP status, or accepted. An accepted socket is
+  // returned once open (`until: 'open'`, for routes that keep it), or once the server closes it
+  // (`until: 'close'`, for routes that must close it at once) — never after a guessed delay.
   const upgrade = (
     path: string,
-    options: { origin?: string; host?: string; headers?: Record<string, string> } = {},
+    options: {
+      origin?: string;
+      host?: string;
+      headers?: Record<string, string>;
+      until?: 'open' | 'close';
+    } = {},
   ): Promise<{ opened: WebSocket } | { status: number } | { closed: number; reason: string }> =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
@@ -113,13 +121,9 @@ describe('core server security (kartstream serve)', () => {
         res.resume();
       });
       ws.on('open', () => {
-        // The terminal route accepts, then closes at once when the lab is bad.
-        const early = setTimeout(() => resolve({ opened: ws }), 500);
-        ws.on('close', (code, reason) => {
-          clearTimeout(early);
-          resolve({ closed: code, reason: String(reason) });
-        });
+        if (options.until !== 'close') resolve({ opened: ws });
       });
+      ws.on('close', (code, reason) => resolve({ closed: code, reason: String(reason) }));
       ws.on('error', (error) => {
         if (!/Unexpected server response/.test(error.message)) reject(error);
       });
@@ -238,9 +242,11 @@ describe('core server security (kartstream serve)', () => {
   });
 
   it('closes a terminal socket whose lab name is not a lab name, saying why', async () => {
-    const result = await upgrade(`${base()}terminal?lab=${encodeURIComponent('../../etc; rm -rf')}`);
+    const result = await upgrade(`${base()}terminal?lab=${encodeURIComponent('../../etc; rm -rf')}`, {
+      until: 'close',
+    });
     expect(result).toMatchObject({ closed: 1008, reason: expect.stringContaining('invalid lab name') });
-    expect(await upgrade(`${base()}terminal`)).toMatchObject({
+    expect(await upgrade(`${base()}terminal`, { until: 'close' })).toMatchObject({
       closed: 1008,
       reason: expect.stringContaining('?lab='),
     });

@@ -2,10 +2,10 @@
 // down. After each, no process of the lab may be left running and no file left behind.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, labProcesses } from '../../core/backends/sim/kwokctl.ts';
+import { present, waitFor } from '../helpers/wait.ts';
 import { cli, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
 
 describe('sim lab life cycle', () => {
@@ -45,19 +45,28 @@ describe('sim lab life cycle', () => {
       reject: false,
       env: process.env,
     });
+    let upEnded = false;
+    void up.then(() => (upEnded = true));
     // Kill the apiserver as soon as the lab's kubeconfig exists (the control plane is up and
-    // `up` goes on to create nodes and deploy the shop).
-    let killed = false;
-    for (let i = 0; i < 600 && !killed; i += 1) {
-      const apiserver = (await labProcesses({ dir: labPath('crash'), name: 'crash' })).find(
-        (p) => p.component === 'kube-apiserver',
-      );
-      if (apiserver && existsSync(join(labPath('crash'), 'kubeconfig')) && isAlive(apiserver.pid)) {
-        process.kill(apiserver.pid, 'SIGKILL');
-        killed = true;
-      } else await sleep(100);
-    }
-    expect(killed).toBe(true);
+    // `up` goes on to create nodes and deploy the shop); an `up` that ends first ends the wait.
+    const apiserver = await waitFor(
+      "the crash lab's kube-apiserver running with its kubeconfig written (or `up` ended)",
+      async () =>
+        upEnded
+          ? 'up ended first'
+          : (await labProcesses({ dir: labPath('crash'), name: 'crash' })).find(
+              (p) =>
+                p.component === 'kube-apiserver' &&
+                isAlive(p.pid) &&
+                existsSync(join(labPath('crash'), 'kubeconfig')),
+            ),
+      present,
+      120_000,
+      { intervalMs: 100 },
+    );
+    if (typeof apiserver === 'string')
+      throw new Error(`\`up\` ended before its apiserver could be killed:\n${String((await up).stderr)}`);
+    process.kill(apiserver.pid, 'SIGKILL');
     const result = await up;
     expect(result.exitCode).toBe(1);
     const stderr = String(result.stderr);

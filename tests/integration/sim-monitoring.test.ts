@@ -10,6 +10,7 @@ import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import type { LabAlert } from '../../core/monitoring/lab-alerts.ts';
 import type { LabSnapshot } from '../../core/lab/lab-snapshot.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'mon-lab';
@@ -22,16 +23,12 @@ const alerts = async (): Promise<LabAlert[]> => {
 
 // Re-reads `kartstream alerts` until `match` holds; the rules' `for` plus evaluation and
 // Alertmanager's grouping set the pace, so this follows the CLI, not a fixed sleep.
-const waitForAlert = async (match: (a: LabAlert[]) => boolean, timeoutMs: number): Promise<LabAlert[]> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: LabAlert[] = [];
-  while (Date.now() < deadline) {
-    last = await alerts();
-    if (match(last)) return last;
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
-  throw new Error(`alert state not reached; last seen: ${JSON.stringify(last)}`);
-};
+const waitForAlert = (
+  what: string,
+  match: (a: LabAlert[]) => boolean,
+  timeoutMs: number,
+): Promise<LabAlert[]> =>
+  waitFor(`kartstream alerts to show ${what}`, alerts, match, timeoutMs, { intervalMs: 2_000 });
 
 // Parses the Prometheus text format into metric name -> label names seen.
 const labelNamesByMetric = (text: string): Map<string, Set<string>> => {
@@ -74,16 +71,17 @@ describe('monitoring in a sim lab', () => {
       ['prometheus', true],
     ]);
     // Prometheus lists its scrape targets once the first scrapes ran: wait for all four up.
-    const deadline = Date.now() + 30_000;
-    let byJob: Record<string, string> = {};
-    while (Date.now() < deadline) {
-      const targets = (await (await fetch(`${snapshot.monitoring?.prometheus}/api/v1/targets`)).json()) as {
-        data: { activeTargets: { labels: { job: string }; health: string }[] };
-      };
-      byJob = Object.fromEntries(targets.data.activeTargets.map((t) => [t.labels.job, t.health]));
-      if (Object.values(byJob).length === 4 && Object.values(byJob).every((h) => h === 'up')) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const byJob = await waitFor(
+      "Prometheus' four scrape targets up",
+      async () => {
+        const targets = (await (await fetch(`${snapshot.monitoring?.prometheus}/api/v1/targets`)).json()) as {
+          data: { activeTargets: { labels: { job: string }; health: string }[] };
+        };
+        return Object.fromEntries(targets.data.activeTargets.map((t) => [t.labels.job, t.health]));
+      },
+      (jobs) => Object.values(jobs).length === 4 && Object.values(jobs).every((h) => h === 'up'),
+      30_000,
+    );
     expect(byJob).toEqual({
       apiserver: 'up',
       'kube-controller-manager': 'up',
@@ -120,6 +118,7 @@ describe('monitoring in a sim lab', () => {
   it('fires ShopServiceUnavailable when cartservice is scaled to zero, and resolves it when scaled back', async () => {
     await execa('kubectl', ['--kubeconfig', kubeconfig, 'scale', 'deploy/cartservice', '--replicas=0']);
     const firing = await waitForAlert(
+      'ShopServiceUnavailable firing for cartservice',
       (a) =>
         a.some(
           (x) => x.name === 'ShopServiceUnavailable' && x.service === 'cartservice' && x.state === 'firing',
@@ -135,6 +134,7 @@ describe('monitoring in a sim lab', () => {
 
     await execa('kubectl', ['--kubeconfig', kubeconfig, 'scale', 'deploy/cartservice', '--replicas=1']);
     await waitForAlert(
+      'ShopServiceUnavailable resolved for cartservice',
       (a) =>
         a.some(
           (x) => x.name === 'ShopServiceUnavailable' && x.service === 'cartservice' && x.state === 'resolved',
@@ -151,6 +151,7 @@ describe('monitoring in a sim lab', () => {
     await backend.failNode(lab, 'backend-2');
     try {
       await waitForAlert(
+        'PoolHasNoReadyNodes firing for the backend pool',
         (a) =>
           a.some((x) => x.name === 'PoolHasNoReadyNodes' && x.pool === 'backend' && x.state === 'firing'),
         150_000,

@@ -21,23 +21,12 @@ import { readCommands } from '../../core/scenarios/run-files.ts';
 import { closeAllTerminals, handleTerminalSocket } from '../../core/server/terminal-session.ts';
 import { spawn as spawnPty } from 'node-pty';
 import { cli, kubectlJson, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
+import { present, waitFor } from '../helpers/wait.ts';
 
 const NAME = 'term-lab';
 
-const until = async <T>(
-  what: string | (() => string),
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms = 30_000,
-) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000) =>
+  waitFor(what, probe, present, ms, { intervalMs: 100 }) as Promise<T>;
 
 /** A terminal client as the page is one: sends protocol messages, collects output and controls. */
 class TerminalClient {
@@ -86,12 +75,18 @@ class TerminalClient {
   }
 
   /** The first match of `re` in the output written after `from` (a `mark()`). */
-  waitFor(re: RegExp, from = 0, ms = 30_000): Promise<RegExpMatchArray> {
-    return until(
-      () => `${re} in the terminal output:\n${this.output.slice(-2000)}`,
-      () => re.exec(this.output.slice(Math.max(0, from - this.dropped))) ?? undefined,
-      ms,
-    );
+  async waitFor(re: RegExp, from = 0, ms = 30_000): Promise<RegExpMatchArray> {
+    try {
+      return await until(
+        `${re} in the terminal output`,
+        () => re.exec(this.output.slice(Math.max(0, from - this.dropped))) ?? undefined,
+        ms,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nterminal output:\n${this.output.slice(-2000)}`, {
+        cause: error,
+      });
+    }
   }
 }
 
@@ -202,7 +197,7 @@ describe('the lab terminal', () => {
     await term.closed;
   });
 
-  it('has `kartstream` (and `npx kartstream`) on PATH, running this checkout\'s CLI', async () => {
+  it("has `kartstream` (and `npx kartstream`) on PATH, running this checkout's CLI", async () => {
     const term = await TerminalClient.open(base, NAME);
     term.type('kartstream kubeconfig --name term-lab; echo "shim-done-$((2+3))"');
     await term.waitFor(/shim-done-5/, 0, 60_000);
@@ -210,7 +205,9 @@ describe('the lab terminal', () => {
     const from = term.mark();
     term.type('npx kartstream kubeconfig --name term-lab; echo "npx-done-$((2+4))"');
     await term.waitFor(/npx-done-6/, from, 60_000);
-    expect(term.output.slice(from)).toMatch(new RegExp(`^(\\x1b\\[\\?2004l\\r)?${lab.kubeconfigPath}\\r?$`, 'm'));
+    expect(term.output.slice(from)).toMatch(
+      new RegExp(`^(\\x1b\\[\\?2004l\\r)?${lab.kubeconfigPath}\\r?$`, 'm'),
+    );
     expect(term.output).not.toMatch(/404|command not found/);
     term.ws.close();
     await term.closed;
@@ -303,6 +300,7 @@ describe('the lab terminal', () => {
     const from = term.mark();
     term.ws.pause();
     term.type(`head -c ${total} /dev/zero | tr '\\0' x; echo "END-$((40+2))"`);
+    // A measurement, not a wait: the socket's peak backlog over 5 s of a flood it does not read.
     let peak = 0;
     const sampleUntil = Date.now() + 5000;
     while (Date.now() < sampleUntil) {

@@ -3,7 +3,8 @@
 // its card goes not ready within seconds, its pods move, and it is healed from the map.
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { attr, screenshot, waitUntil } from '../helpers/browser.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { attr, screenshot } from '../helpers/browser.ts';
 import {
   allAvailable,
   expectedPool,
@@ -46,7 +47,7 @@ export const clusterMapTests = (s: E2eSession): void => {
     await openMap(page);
     const pools = topologyPools();
     const lanes = page.locator('[data-testid^="pool-lane-"]');
-    await waitUntil(
+    await waitFor(
       'a lane per pool',
       () => lanes.count(),
       (n) => n === pools.length,
@@ -63,7 +64,7 @@ export const clusterMapTests = (s: E2eSession): void => {
     expect(nodes.length).toBe(pools.reduce((sum, p) => sum + p.nodes, 0));
     for (const node of nodes) {
       const card = page.getByTestId(`pool-lane-${node.pool}`).getByTestId(`node-card-${node.name}`);
-      await waitUntil(
+      await waitFor(
         `node-card-${node.name} ready`,
         () => attr(card, 'data-ready'),
         (r) => r === 'true',
@@ -77,7 +78,7 @@ export const clusterMapTests = (s: E2eSession): void => {
     for (const pod of pods) {
       // kubectl: the pod runs on a node of its workload's pool; the map shows it there.
       expect(`${pod.app} on ${poolOf.get(pod.node)}`).toBe(`${pod.app} on ${expectedPool(pod.app)}`);
-      await waitUntil(
+      await waitFor(
         `pod-chip-${pod.name} on its node`,
         () => chipPlace(page, pod.name),
         (place) => place === `node-card-${pod.node} in pool-lane-${expectedPool(pod.app)}`,
@@ -121,12 +122,12 @@ export const nodeFailureTests = (s: E2eSession): void => {
     const failedAt = Date.now();
     await page.getByTestId('node-fail').click();
     const card = page.getByTestId(`node-card-${victim}`);
-    await waitUntil(
+    await waitFor(
       `node-card-${victim} not ready`,
       () => attr(card, 'data-ready'),
       (r) => r === 'false',
       15_000,
-      200,
+      { intervalMs: 200 },
     );
     const notReadyAfter = Date.now() - failedAt;
     expect((await labNodes(s.kubeconfig)).find((n) => n.name === victim)?.ready).toBe(false);
@@ -135,7 +136,7 @@ export const nodeFailureTests = (s: E2eSession): void => {
     // The pods leave the failed node: kubectl sees each workload running elsewhere, and the map
     // shows the new pod on the other backend node and no running copy left on the failed one.
     for (const pod of moved) {
-      const replacement = await waitUntil(
+      const replacement = await waitFor(
         `a new ${pod.app} pod running off ${victim} (kubectl)`,
         async () =>
           (await labPods(s.kubeconfig)).find(
@@ -143,16 +144,16 @@ export const nodeFailureTests = (s: E2eSession): void => {
           ),
         (p) => p !== undefined,
         90_000,
-        1_000,
+        { intervalMs: 1_000 },
       );
-      await waitUntil(
+      await waitFor(
         `pod-chip-${replacement!.name} on ${other}`,
         () => chipPlace(page, replacement!.name),
         (place) => place === `node-card-${other} in pool-lane-backend`,
         10_000,
       );
       const oldChip = card.getByTestId(`pod-chip-${pod.name}`);
-      await waitUntil(
+      await waitFor(
         `pod-chip-${pod.name} gone from ${victim} or no longer running`,
         async () => ((await oldChip.count()) === 0 ? 'gone' : `${await attr(oldChip, 'data-phase')}`),
         (phase) => phase !== 'Running',
@@ -164,18 +165,18 @@ export const nodeFailureTests = (s: E2eSession): void => {
 
     await openNode(page, victim!);
     await page.getByTestId('node-heal').click();
-    await waitUntil(
+    await waitFor(
       `node-card-${victim} ready again`,
       () => attr(card, 'data-ready'),
       (r) => r === 'true',
       30_000,
     );
-    await waitUntil(
+    await waitFor(
       'every Deployment available (kubectl)',
       () => labDeployments(s.kubeconfig),
       allAvailable,
       120_000,
-      1_000,
+      { intervalMs: 1_000 },
     );
   });
 };

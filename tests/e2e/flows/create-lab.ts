@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import type { LabSnapshot } from '../../../core/lab/lab-snapshot.ts';
 import { cli } from '../../integration/helpers/lab-env.ts';
-import { screenshot, waitForTaskDone, waitUntil } from '../helpers/browser.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { screenshot, waitForTaskDone } from '../helpers/browser.ts';
 import { topologyPools } from '../helpers/lab-check.ts';
 import type { E2eSession } from '../helpers/session.ts';
 
@@ -23,7 +24,7 @@ export const createLabTests = (s: E2eSession): void => {
     const docker = await dockerAnswers();
     const expected = docker ? /Docker engine answers/ : /no Docker engine answers.*simulated cluster/s;
     expect(await page.getByTestId('create-lab-backend').inputValue()).toBe('auto');
-    await waitUntil(
+    await waitFor(
       `backend-reason to read ${expected}`,
       () => page.getByTestId('backend-reason').innerText(),
       (text) => expected.test(text),

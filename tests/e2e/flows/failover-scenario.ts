@@ -7,7 +7,8 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cli, REPO } from '../../integration/helpers/lab-env.ts';
-import { attr, screenshot, waitUntil } from '../helpers/browser.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { attr, screenshot } from '../helpers/browser.ts';
 import type { E2eSession } from '../helpers/session.ts';
 import { terminalText, typeCommand } from '../helpers/terminal.ts';
 import { openMap, openNode } from './cluster-map.ts';
@@ -30,7 +31,7 @@ const stepTitle = (page: Page): Promise<string> => page.getByTestId('step-title'
 /** Waits for the player to show one of `titles`, running `meanwhile` every 20 s meanwhile. */
 const waitForStep = async (page: Page, titles: string[], meanwhile?: () => Promise<void>): Promise<void> => {
   let nextTry = 0;
-  await waitUntil(
+  await waitFor(
     `the player at step "${titles.join('" or "')}"`,
     async () => {
       if (meanwhile && Date.now() > nextTry) {
@@ -41,7 +42,7 @@ const waitForStep = async (page: Page, titles: string[], meanwhile?: () => Promi
     },
     (shown) => titles.some((title) => shown.includes(title)),
     240_000,
-    1_000,
+    { intervalMs: 1_000 },
   );
 };
 
@@ -70,7 +71,7 @@ export const failoverScenarioTests = (s: E2eSession): void => {
     await page.getByTestId('scenario-player').waitFor();
     await waitForStep(page, [observe!.title]);
     expect(await attr(page.getByTestId('scenario-player'), 'data-state')).toBe('running');
-    await waitUntil(
+    await waitFor(
       'the time left',
       () => page.getByTestId('time-left').innerText(),
       (t) => /\d/.test(t),
@@ -78,7 +79,7 @@ export const failoverScenarioTests = (s: E2eSession): void => {
     );
     // The step's checks are listed, each with its state (none holds yet: nobody looked).
     const checks = page.getByTestId('check-row');
-    await waitUntil(
+    await waitFor(
       'a row per check',
       () => checks.count(),
       (n) => n === observe!.checks.length,
@@ -113,7 +114,7 @@ export const failoverScenarioTests = (s: E2eSession): void => {
       await openNode(page, node);
       await page.getByTestId('node-heal').click();
       const ready = () => attr(page.getByTestId(`node-card-${node}`), 'data-ready');
-      await waitUntil(`node-card-${node} ready`, ready, (r) => r === 'true', 30_000);
+      await waitFor(`node-card-${node} ready`, ready, (r) => r === 'true', 30_000);
     }
     await page.getByTestId('nav-scenarios').click();
     const debrief = page.getByTestId('debrief');

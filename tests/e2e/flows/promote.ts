@@ -3,7 +3,8 @@
 // confirmation. The CLI's plan and boto3 are the independent checks.
 import { expect, it } from 'vitest';
 import { checkPromoted, promoteCli } from '../../integration/promote/promote-helpers.ts';
-import { screenshot, waitForTaskDone, waitUntil } from '../helpers/browser.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { screenshot, waitForTaskDone } from '../helpers/browser.ts';
 import type { E2eSession } from '../helpers/session.ts';
 
 interface PlanJson {
@@ -20,7 +21,7 @@ export const promoteTests = (s: E2eSession): void => {
     const view = page.getByTestId('promote-view');
     await page.getByTestId('nav-promote').click();
     await view.waitFor();
-    const identity = await waitUntil(
+    const identity = await waitFor(
       'the AWS identity',
       () => view.getByTestId('promote-identity').innerText(),
       (t) => t.includes(MOTO_ACCOUNT),
@@ -57,7 +58,7 @@ export const promoteTests = (s: E2eSession): void => {
       'frontend',
       'monitoring',
     ]);
-    const status = await waitUntil(
+    const status = await waitFor(
       'promote-status with the cluster',
       () => view.getByTestId('promote-status').innerText(),
       (t) => t.includes('ACTIVE'),

@@ -4,7 +4,9 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { TEACHING_QUERIES } from '../../../core/contract/teaching-queries.ts';
-import { attr, screenshot, waitUntil } from '../helpers/browser.ts';
+// The shared wait, under the name this file's call sites use.
+import { waitFor as waitUntil } from '../../helpers/wait.ts';
+import { attr, screenshot } from '../helpers/browser.ts';
 import { labDeployments, labNodes } from '../helpers/lab-check.ts';
 import type { E2eSession } from '../helpers/session.ts';
 import { terminalText, typeCommand } from '../helpers/terminal.ts';

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { beforeEach } from 'vitest';
+import { waitFor } from '../../helpers/wait.ts';
 import { REPO } from '../../integration/helpers/lab-env.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -39,34 +40,6 @@ export const screenshotOnFailure = (page: () => Page | undefined): void => {
   });
 };
 
-/** Polls `read` until `done` holds; the error names what was awaited and the last value seen. */
-export const waitUntil = async <T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  intervalMs = 500,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      if (done(last)) return last;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError && last === undefined ? String(lastError) : JSON.stringify(last);
-      throw new Error(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last seen: ${seen}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-};
-
 /** The attribute of a locator (first match), or null when there is none (yet). */
 export const attr = async (locator: Locator, name: string): Promise<string | null> =>
   (await locator.count()) > 0 ? locator.first().getAttribute(name) : null;
@@ -82,12 +55,12 @@ export const shownErrors = async (page: Page): Promise<string> =>
 export const waitForTaskDone = async (page: Page, title: RegExp, timeoutMs: number): Promise<void> => {
   const taskView = page.getByTestId('task-view').filter({ hasText: title }).last();
   await taskView.waitFor({ timeout: 20_000 });
-  const state = await waitUntil(
+  const state = await waitFor(
     'the task to end (task-view data-state)',
     () => attr(taskView, 'data-state'),
     (s) => s === 'done' || s === 'failed' || s === 'canceled',
     timeoutMs,
-    1_000,
+    { intervalMs: 1_000 },
   );
   if (state !== 'done') {
     const log = await taskView.getByTestId('task-log').allInnerTexts();

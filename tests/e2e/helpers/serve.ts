@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { waitFor } from '../../helpers/wait.ts';
 import { REPO } from '../../integration/helpers/lab-env.ts';
 
 export const URL_LINE = /^KartStream UI: (http:\/\/127\.0\.0\.1:(\d+)\/t\/([^/\s]+)\/)$/;
@@ -68,20 +69,26 @@ export const startServe = async (options: {
   child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
   child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
 
-  // The renderer may be built first (Vite), which takes a while on a busy machine.
-  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
-  let match: RegExpExecArray | null = null;
-  while (!match) {
-    match = URL_LINE.exec(stdout.split('\n')[0] ?? '');
-    if (match) break;
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(
-        `kartstream serve printed no URL line (exit ${child.exitCode ?? child.signalCode ?? 'none yet'}):\n` +
-          `stdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  // The renderer may be built first (Vite), which takes a while on a busy machine. A serve that
+  // exits ends the wait at once.
+  const started = await waitFor(
+    'kartstream serve to print its URL line',
+    () => ({
+      match: URL_LINE.exec(stdout.split('\n')[0] ?? ''),
+      exit: child.exitCode ?? child.signalCode,
+    }),
+    (s) => s.match !== null || s.exit !== null,
+    options.timeoutMs ?? 240_000,
+    { intervalMs: 100 },
+  ).catch((error: unknown) => ({ match: null, exit: null, error }));
+  const match = started.match;
+  if (!match) {
+    child.kill('SIGKILL');
+    const why = 'error' in started ? `${String(started.error)}\n` : '';
+    throw new Error(
+      `kartstream serve printed no URL line (exit ${started.exit ?? 'none yet'}):\n${why}` +
+        `stdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`,
+    );
   }
   const url = match[1]!;
   const pid = child.pid!;
@@ -105,14 +112,16 @@ export const startServe = async (options: {
         child.kill('SIGKILL');
         await exitOf(child);
       }
-      // Helpers that watch their parent (esbuild's service pings it) end within moments of it.
-      let left: [number, string][] = [];
-      for (let i = 0; i < 25; i += 1) {
-        const alive = new Set((await processTable()).map((p) => p.pid));
-        left = [...started].filter(([p]) => alive.has(p));
-        if (left.length === 0) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      // Helpers that watch their parent (esbuild's service pings it) end within moments of it;
+      // those still alive after 5 s are reported (a timeout here is the answer, not an error).
+      const alive = async (): Promise<[number, string][]> => {
+        const running = new Set((await processTable()).map((p) => p.pid));
+        return [...started].filter(([p]) => running.has(p));
+      };
+      await waitFor('the processes serve started to end', alive, (l) => l.length === 0, 5_000, {
+        intervalMs: 200,
+      }).catch(() => undefined);
+      const left = await alive();
       // Reported to the test, then ended so they do not outlive the run.
       for (const [p] of left) {
         try {

@@ -13,6 +13,7 @@ import { kubeClients } from '../../../core/kube/kube-client.ts';
 import { labContext, requireLabRecord } from '../../../core/lab/lab-record.ts';
 import { isNodeReady } from '../../../core/stack/readiness.ts';
 import type { TaskReporter } from '../../../core/tasks/task.ts';
+import { waitFor } from '../../helpers/wait.ts';
 import { cli, useTempHome } from '../helpers/lab-env.ts';
 
 const NAME = 'it-kind';
@@ -29,13 +30,8 @@ const task: TaskReporter = {
 };
 const nodeReady = async (lab: LabContext, name: string) =>
   isNodeReady(await kubeClients(lab.kubeconfigPath).core.readNode({ name }));
-const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-};
+// A kind node's state changes with its kubelet's heartbeat: re-read every 2 s.
+const every2s = { intervalMs: 2_000 };
 
 describe.skipIf(!engine)('a kind lab made by `kartstream up --backend kind`', () => {
   let temp: ReturnType<typeof useTempHome>;
@@ -74,9 +70,21 @@ describe.skipIf(!engine)('a kind lab made by `kartstream up --backend kind`', ()
   it(`${gate}failNode pauses a worker (NotReady), healNode brings it back Ready`, async () => {
     const [node] = poolNodeNames(lab.topology, lab.name, 'backend');
     await backend.failNode(lab, node as string);
-    await waitFor(`${node} NotReady`, async () => !(await nodeReady(lab, node as string)), 180_000);
+    await waitFor(
+      `${node} NotReady`,
+      () => nodeReady(lab, node as string),
+      (ready) => !ready,
+      180_000,
+      every2s,
+    );
     await backend.healNode(lab, node as string);
-    await waitFor(`${node} Ready`, () => nodeReady(lab, node as string), 180_000);
+    await waitFor(
+      `${node} Ready`,
+      () => nodeReady(lab, node as string),
+      (ready) => ready,
+      180_000,
+      every2s,
+    );
   }, 400_000);
 
   it(`${gate}scalePool to 0 and back, and refuses growth past the created size`, async () => {
@@ -101,7 +109,9 @@ describe.skipIf(!engine)('a kind lab made by `kartstream up --backend kind`', ()
             (c) => c.state?.waiting?.reason === 'CrashLoopBackOff' || c.lastState?.terminated,
           ),
         ),
+      (crashing) => crashing,
       180_000,
+      every2s,
     );
     expect(await backend.healPods(lab, 'shop', 'app=cartservice')).toBeGreaterThan(0);
   }, 400_000);

@@ -4,6 +4,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { freePort } from '../../../core/kube/free-port.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 export interface MotoServer {
   endpoint: string;
@@ -36,8 +37,16 @@ const answers = async (endpoint: string): Promise<boolean> => {
   }
 };
 
-// Starts moto_server; fails with what it printed when it does not come up in 30 s.
-export const startMoto = async (): Promise<MotoServer> => {
+interface Launch {
+  endpoint: string;
+  port: number;
+  child: ResultPromise;
+  isExited: () => boolean;
+}
+
+// One moto_server on a port freePort() just saw free. Another process may take the port in
+// between: then moto exits saying so, and `portTaken` tells the caller to try another one.
+const launch = async (): Promise<Launch | { portTaken: true }> => {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const output: string[] = [];
@@ -49,17 +58,34 @@ export const startMoto = async (): Promise<MotoServer> => {
   child.stdout?.on('data', (d: Buffer) => output.push(String(d)));
   child.stderr?.on('data', (d: Buffer) => output.push(String(d)));
   let exited = false;
-  void child.then(() => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!(await answers(endpoint))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(
-        `moto_server did not answer on ${endpoint} (is moto installed? \`pip install 'moto[server]'\`):\n${output.join('').slice(-2000)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  const ended = child.then(() => (exited = true));
+  // Until it answers, or at once when it exited.
+  const up = await waitFor(
+    `moto_server to answer on ${endpoint}`,
+    async () => ({ answers: !exited && (await answers(endpoint)), exited }),
+    (s) => s.answers || s.exited,
+    30_000,
+    { intervalMs: 200 },
+  ).catch((error: unknown) => ({ answers: false, exited, error }));
+  if (up.answers) return { endpoint, port, child, isExited: () => exited };
+  child.kill('SIGKILL');
+  await ended;
+  const printed = output.join('');
+  if (/address already in use/i.test(printed)) return { portTaken: true };
+  const why = 'error' in up ? `${String(up.error)}\n` : `it exited before answering\n`;
+  throw new Error(
+    `moto_server did not answer on ${endpoint} (is moto installed? \`pip install 'moto[server]'\`):\n${why}${printed.slice(-2000)}`,
+  );
+};
+
+// Starts moto_server; fails with what it printed when it does not come up in 30 s.
+export const startMoto = async (): Promise<MotoServer> => {
+  let started = await launch();
+  for (let tries = 1; 'portTaken' in started; tries += 1) {
+    if (tries === 3) throw new Error('moto_server found its port taken three times in a row');
+    started = await launch();
   }
+  const { endpoint, port, child, isExited } = started;
   return {
     endpoint,
     port,
@@ -68,7 +94,7 @@ export const startMoto = async (): Promise<MotoServer> => {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
     stop: async () => {
-      if (exited) return;
+      if (isExited()) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await child;

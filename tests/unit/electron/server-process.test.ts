@@ -3,9 +3,31 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { serverUrlFrom, startServer, UI_LINE_PREFIX } from '../../../electron/server-process.js';
 import { isKartStreamError } from '../../../core/errors/kartstream-error.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+// The timers electron/server-process.js sets, so a test fires its start-up timeout itself once
+// the server has done what it should have by then, instead of racing a short real timeout.
+const timers = vi.hoisted(() => [] as { ms: number; fire: () => void }[]);
+vi.mock('node:timers', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:timers')>();
+  return {
+    ...real,
+    setTimeout: (callback: () => void, ms: number) => {
+      const timer = real.setTimeout(callback, ms);
+      timers.push({
+        ms,
+        fire: () => {
+          real.clearTimeout(timer);
+          callback();
+        },
+      });
+      return timer;
+    },
+  };
+});
 
 const REPO = join(import.meta.dirname, '../../..');
 const TMP = mkdtempSync(join(tmpdir(), 'kartstream-shell-'));
@@ -29,12 +51,6 @@ const isRunning = (pid: number): boolean => {
   } catch {
     return false;
   }
-};
-
-const waitUntil = async (done: () => boolean, ms: number): Promise<boolean> => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
-    if (done()) return true;
-  return done();
 };
 
 describe('serverUrlFrom', () => {
@@ -97,11 +113,13 @@ describe('startServer', () => {
     } finally {
       server.stop();
     }
-    const exited = await waitUntil(
-      () => server.child.exitCode !== null || server.child.signalCode !== null,
+    await waitFor(
+      'the server to exit after stop()',
+      () => server.child.exitCode ?? server.child.signalCode,
+      (end) => end !== null,
       20_000,
+      { intervalMs: 50 },
     );
-    expect(exited).toBe(true);
   }, 60_000);
 
   it('reports a server that exits before printing its URL, with its error output', async () => {
@@ -136,14 +154,42 @@ process.stderr.write('still loading\\n');
 setInterval(() => {}, 1000);`,
     });
     writeFileSync(join(appRoot, 'package.json'), '{"type":"commonjs"}');
-    const error = (await startServer({ execPath: process.execPath, appRoot, env, timeoutMs: 1500 }).catch(
-      (e: unknown) => e,
-    )) as Error & { code: string; details: string[] };
+    // A timeout that never ends by itself: it is fired below, once the server logged its line.
+    const timeoutMs = 3_600_000;
+    let log = '';
+    const starting = startServer({
+      execPath: process.execPath,
+      appRoot,
+      env,
+      timeoutMs,
+      onLog: (text) => (log += text),
+    }).catch((e: unknown) => e);
+    await waitFor(
+      'the silent server to log "still loading"',
+      () => log,
+      (l) => l.includes('still loading'),
+      30_000,
+      {
+        intervalMs: 50,
+      },
+    );
+    const timeout = timers.find((t) => t.ms === timeoutMs);
+    expect(timeout, 'startServer set its start-up timeout').toBeDefined();
+    timeout?.fire();
+    const error = (await starting) as Error & { code: string; details: string[] };
     expect(error.code).toBe('timeout');
-    expect(error.message).toMatch(/did not print its URL within 2 s/);
+    expect(error.message).toMatch(/did not print its URL within 3600 s/);
     expect(error.details).toEqual(['still loading']);
     const pid = Number(readFileSync(join(appRoot, 'bin/pid'), 'utf8'));
-    expect(await waitUntil(() => !isRunning(pid), 5000)).toBe(true);
+    await waitFor(
+      `the silent server (pid ${pid}) to be stopped`,
+      () => isRunning(pid),
+      (running) => !running,
+      5_000,
+      {
+        intervalMs: 50,
+      },
+    );
   });
 
   it('refuses and stops a server that prints a URL the window must not load', async () => {

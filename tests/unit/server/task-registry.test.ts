@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TaskUpdate } from '../../../core/contract/wire-types.ts';
 import { KartStreamError } from '../../../core/errors/kartstream-error.ts';
 import { TaskRegistry } from '../../../core/server/task-registry.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 let home = '';
 const previousHome = process.env.KARTSTREAM_HOME;
@@ -15,6 +16,10 @@ const previousHome = process.env.KARTSTREAM_HOME;
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kartstream-tasks-'));
   process.env.KARTSTREAM_HOME = home;
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 afterAll(() => {
@@ -26,6 +31,22 @@ const collect = async (updates: AsyncIterable<TaskUpdate>): Promise<TaskUpdate[]
   const seen: TaskUpdate[] = [];
   for await (const update of updates) seen.push(update);
   return seen;
+};
+
+// A watcher: `subscribed` resolves with its first update (the snapshot, taken as it subscribes),
+// so a test knows every later event reaches it; `all` resolves with every update at the end.
+const watcher = (updates: AsyncIterable<TaskUpdate>) => {
+  let first = (_update: TaskUpdate) => {};
+  const subscribed = new Promise<TaskUpdate>((resolve) => (first = resolve));
+  const all = (async () => {
+    const seen: TaskUpdate[] = [];
+    for await (const update of updates) {
+      seen.push(update);
+      first(update);
+    }
+    return seen;
+  })();
+  return { subscribed, all };
 };
 
 // A gate the test opens when it wants the task to go on.
@@ -52,11 +73,11 @@ describe('TaskRegistry', () => {
     expect(registry.list().map((t) => t.id)).toEqual([taskId]);
     expect(registry.get(taskId)).toMatchObject({ title: 'Count sheep', state: 'running', lab: 'farm' });
 
-    const watched = collect(registry.watch(taskId, new AbortController().signal));
-    await sleep(20);
+    const watched = watcher(registry.watch(taskId, new AbortController().signal));
+    expect((await watched.subscribed).type).toBe('snapshot');
     go.open();
     expect(await done).toBe(2);
-    const updates = await watched;
+    const updates = await watched.all;
 
     expect(updates[0]?.type).toBe('snapshot');
     const rest = updates.slice(1);
@@ -116,7 +137,9 @@ describe('TaskRegistry', () => {
     const { taskId } = registry.start('Fail alone', { kind: 'other' }, () =>
       Promise.reject(new Error('alone')),
     );
-    await sleep(50);
+    // Its end, as a watcher sees it: by then the rejection had its chance to go unhandled.
+    const updates = await collect(registry.watch(taskId, new AbortController().signal));
+    expect(updates.at(-1)).toMatchObject({ type: 'end', state: 'failed' });
     expect(registry.get(taskId)).toMatchObject({ state: 'failed', error: { message: 'alone' } });
   });
 
@@ -128,11 +151,21 @@ describe('TaskRegistry', () => {
         task.signal.addEventListener('abort', () => reject(new Error('stopped waiting'))),
       );
     });
-    const watched = collect(registry.watch(taskId, new AbortController().signal));
-    await sleep(20);
+    const watched = watcher(registry.watch(taskId, new AbortController().signal));
+    await watched.subscribed;
+    // Cancel once the work is in its step (and listens to its signal, in the same tick).
+    await waitFor(
+      'the task in its step "Wait"',
+      () => registry.get(taskId).steps[0]?.state,
+      (s) => s === 'running',
+      5_000,
+      {
+        intervalMs: 1,
+      },
+    );
     registry.cancel(taskId);
     await expect(done).rejects.toThrow();
-    const updates = await watched;
+    const updates = await watched.all;
     expect(updates.at(-1)).toMatchObject({ type: 'end', state: 'canceled', error: { code: 'canceled' } });
     expect(registry.get(taskId).steps[0]?.state).toBe('canceled');
 
@@ -155,9 +188,12 @@ describe('TaskRegistry', () => {
 
   it('lists newest first and cancels everything still running on shutdown', async () => {
     const registry = new TaskRegistry();
+    // Start times a second apart on a set clock (only Date is faked; timers stay real).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T10:00:00.000Z'));
     const first = registry.start('First', { kind: 'other' }, async () => 1);
     await first.done;
-    await sleep(5);
+    vi.setSystemTime(new Date('2026-01-01T10:00:01.000Z'));
     const second = registry.start('Second', { kind: 'other' }, (task) =>
       sleep(60_000, undefined, { signal: task.signal }),
     );
@@ -174,10 +210,10 @@ describe('TaskRegistry', () => {
       sleep(60_000, undefined, { signal: task.signal }),
     );
     const controller = new AbortController();
-    const watched = collect(registry.watch(taskId, controller.signal));
-    await sleep(20);
+    const watched = watcher(registry.watch(taskId, controller.signal));
+    await watched.subscribed;
     controller.abort();
-    expect((await watched).map((u) => u.type)).toEqual(['snapshot']);
+    expect((await watched.all).map((u) => u.type)).toEqual(['snapshot']);
     registry.cancel(taskId);
     await expect(done).rejects.toThrow();
   });
