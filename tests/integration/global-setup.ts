@@ -3,7 +3,7 @@
 // The first run on a fresh machine builds them (minutes); later runs find them and do nothing.
 // Without Go this fails loudly with what is missing and how to get it; it never skips.
 import { describeError } from '../../core/errors/kartstream-error.ts';
-import { installSimBinaries } from '../../core/backends/sim/install-from-go.ts';
+import { installSimBinaries } from '../../core/backends/sim/install.ts';
 import { runTask } from '../../core/tasks/task.ts';
 import { taskEventPrinter } from '../../core/cli/task-output.ts';
 
