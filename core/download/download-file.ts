@@ -6,7 +6,7 @@ import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { sha256File } from './checksums.ts';
-import { httpGet, NetworkError, timeoutError } from './http-get.ts';
+import { httpGet, NetworkError } from './http-get.ts';
 import type { DownloadProgress } from './progress.ts';
 import { HttpStatusError, withRetries } from './retry.ts';
 import { freeBytes } from './disk-space.ts';
@@ -100,15 +100,8 @@ const fetchInto = async (
       total !== undefined && bytesPerSecond > 0 ? (total - received) / bytesPerSecond : undefined;
     options.onProgress?.({ url: options.url, received, total, bytesPerSecond, secondsLeft });
   };
-  let idle: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => response.destroy(timeoutError(url, timeoutMs)), timeoutMs);
-  };
   try {
-    arm();
     for await (const chunk of response) {
-      arm();
       const buffer = chunk as Buffer;
       received += buffer.length;
       if (!out.write(buffer)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -123,7 +116,6 @@ const fetchInto = async (
       cause: error,
     });
   } finally {
-    clearTimeout(idle);
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   if (total !== undefined && received !== total)

@@ -92,8 +92,17 @@ const getOnce = async (url: URL, options: HttpGetOptions): Promise<IncomingMessa
     });
   } else req = (https ? httpsRequest : httpRequest)(url, base);
   return new Promise((resolve, reject) => {
-    req.setTimeout(options.timeoutMs, () => req.destroy(timeoutError(url.href, options.timeoutMs)));
-    req.once('response', resolve);
+    // The socket's idle timer covers connecting, waiting for headers and reading the body.
+    let response: IncomingMessage | undefined;
+    req.setTimeout(options.timeoutMs, () => {
+      const error = timeoutError(url.href, options.timeoutMs);
+      if (response) response.destroy(error);
+      else req.destroy(error);
+    });
+    req.once('response', (res) => {
+      response = res;
+      resolve(res);
+    });
     req.once('error', reject);
     req.end();
   });
