@@ -87,7 +87,7 @@ const failure = (p: Promise<unknown>) =>
     (e: unknown) => e as KartStreamError,
   );
 
-describe('downloadFile', () => {
+describe('downloadFile', { timeout: 20_000 }, () => {
   it('downloads, checks the sha256, reports progress and renames into place', async () => {
     const dest = join(dir, 'ok');
     const events: DownloadProgress[] = [];
