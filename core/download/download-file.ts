@@ -90,7 +90,7 @@ const fetchInto = async (
   const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
   const started = Date.now();
   let received = offset;
-  let lastReport = 0;
+  let lastReport = started; // the first report comes after one interval (or at the end)
   const report = (force: boolean) => {
     const now = Date.now();
     if (!force && now - lastReport < (options.progressEveryMs ?? 1000)) return;
