@@ -12,6 +12,7 @@ import {
   type SimBinaryName,
 } from '../backends/sim/binaries.ts';
 import { findOnPath } from '../backends/sim/find-on-path.ts';
+import { renderProvenanceRows, simProvenanceRows, type ProvenanceRow } from '../backends/sim/provenance.ts';
 import { findGo } from '../backends/sim/go-toolchain.ts';
 import {
   kindDoctorSection,
@@ -39,6 +40,8 @@ export interface SimBinaryStatus {
 
 export interface DoctorReport {
   simBinaries: SimBinaryStatus[];
+  /** Where each installed sim binary came from (download, build, import) and its sha256. */
+  simProvenance: ProvenanceRow[];
   go: ToolStatus & { usable: boolean };
   kubectl: ToolStatus;
   docker: ToolStatus & { engine: boolean; serverVersion?: string };
@@ -94,6 +97,7 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
     probeTool(['prometheus-alertmanager', 'alertmanager']),
     kindDoctorSection(),
   ]);
+  const simProvenance = await simProvenanceRows();
   const simBinaries: SimBinaryStatus[] = SIM_BINARY_NAMES.map((name) => {
     const found = sim.found[name];
     const missing = sim.missing.find((m) => m.name === name);
@@ -130,6 +134,7 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
     : 'no Docker engine answers';
   return {
     simBinaries,
+    simProvenance,
     go: go.ok
       ? { usable: true, path: go.path, version: go.version }
       : { usable: false, path: go.path, version: go.version, problem: go.reason },
@@ -152,6 +157,8 @@ export const renderDoctorReport = (r: DoctorReport): string => {
     if (b.found) lines.push(`  ok       ${b.name.padEnd(24)} ${b.version} ${b.path}`);
     else lines.push(`  missing  ${b.name.padEnd(24)} ${b.pinned} — ${(b.reasons ?? []).join('; ')}`);
   }
+  const provenance = renderProvenanceRows(r.simProvenance);
+  if (provenance.length > 0) lines.push('sim binary provenance', ...provenance);
   lines.push('tools');
   lines.push(toolLine('go', r.go, r.go.usable ? '' : ' (cannot build the sim binaries)'));
   lines.push(toolLine('kubectl', r.kubectl));

@@ -7,7 +7,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { BackendName, ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
 import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
-import { installSimBinaries } from '../backends/sim/install-from-go.ts';
+import { installSimBinaries } from '../backends/sim/install.ts';
 import { requireFreePort } from '../kube/free-port.ts';
 import { requireMonitoringBinaries } from '../monitoring/monitoring-binaries.ts';
 import { startSimMonitoring, stopSimMonitoring } from '../monitoring/sim-monitoring.ts';
@@ -158,12 +158,12 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
   return { record, backendReason: choice.reason, created, snapshot, taskLog };
 };
 
-// The first `up` on a machine builds the control plane (minutes, once; cached by version).
+// The first `up` on a machine installs the control plane (downloads, or a Go build; cached by version).
 const ensureSimBinaries = async (task: TaskReporter): Promise<void> => {
   const report = await findSimBinaries();
   if (report.missing.length === 0) return;
   task.step(
-    `Build the missing sim binaries (${report.missing.map((m) => m.name).join(', ')}); the first time takes several minutes`,
+    `Install the missing sim binaries (${report.missing.map((m) => m.name).join(', ')}): release downloads, or a Go build where there is none`,
   );
   await installSimBinaries(task);
 };

@@ -1,9 +1,10 @@
 // Vitest globalSetup for the integration tests: makes sure the sim binaries (kwok, kwokctl, the
-// Kubernetes control plane, kubectl, etcd) are in the cache, building the missing ones with Go.
-// The first run on a fresh machine builds them (minutes); later runs find them and do nothing.
-// Without Go this fails loudly with what is missing and how to get it; it never skips.
+// Kubernetes control plane, kubectl, etcd) are in the cache: release downloads, or Go builds where
+// the release hosts cannot be reached. The first run on a fresh machine installs them; later runs
+// find them and do nothing. When neither works this fails loudly with what is missing and how to
+// get it; it never skips.
 import { describeError } from '../../core/errors/kartstream-error.ts';
-import { installSimBinaries } from '../../core/backends/sim/install-from-go.ts';
+import { installSimBinaries } from '../../core/backends/sim/install.ts';
 import { runTask } from '../../core/tasks/task.ts';
 import { taskEventPrinter } from '../../core/cli/task-output.ts';
 
@@ -15,11 +16,12 @@ const stderr = {
 export default async function setup(): Promise<void> {
   const started = Date.now();
   try {
-    const { built } = await runTask('install the sim binaries (test setup)', installSimBinaries, {
+    const { built, downloaded } = await runTask('install the sim binaries (test setup)', installSimBinaries, {
       onEvent: taskEventPrinter(stderr),
     });
-    if (built.length > 0)
-      stderr.info(`built ${built.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s`);
+    const took = `${Math.round((Date.now() - started) / 1000)} s`;
+    if (downloaded.length > 0) stderr.info(`downloaded ${downloaded.join(', ')} (${took} in all)`);
+    if (built.length > 0) stderr.info(`built ${built.join(', ')} (${took} in all)`);
   } catch (error) {
     throw new Error(
       `the integration tests need the sim binaries, and they could not be provisioned:\n${describeError(error)}`,

@@ -1,7 +1,11 @@
 // Without Go: kind's release binary for this OS and architecture, checked against the sha256 the
 // release publishes beside it (`<asset>.sha256sum`), or against KARTSTREAM_KIND_SHA256 when set.
-// KartStream's own machines have no internet; the tests run this against a loopback server.
+// Fetched with the shared downloader (proxy, redirects, retries); KartStream's own machines have
+// no internet, so the tests run this against a loopback server.
 import { createHash } from 'node:crypto';
+import { parseSha256Sum } from '../../download/checksums.ts';
+import { fetchBuffer } from '../../download/fetch-text.ts';
+import { mirroredUrl } from '../../download/mirror.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { KIND_VERSION } from './pins.ts';
 
@@ -19,29 +23,9 @@ export const kindAssetName = (platform: string = process.platform, arch: string 
 };
 
 /** The hex sha256 in a sha256sum line ("<hex>  kind-linux-amd64"), checked to name `asset`. */
-export const parseSha256Sum = (text: string, asset: string): string | undefined => {
-  for (const line of text.split('\n')) {
-    const match = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/.exec(line.trim());
-    if (match && (match[2] === asset || match[2]?.endsWith(`/${asset}`))) return match[1];
-  }
-  return undefined;
-};
+export { parseSha256Sum };
 
-const fetchBytes = async (url: string, signal?: AbortSignal): Promise<Buffer> => {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, redirect: 'follow' });
-  } catch (cause) {
-    throw new KartStreamError('install-failed', `failed to download ${url}`, {
-      cause,
-      details: [String((cause as Error).cause ?? (cause as Error).message)],
-      fix: 'check the internet connection, or install Go and run npx kartstream kind install again',
-    });
-  }
-  if (!response.ok)
-    throw new KartStreamError('install-failed', `failed to download ${url}: HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
-};
+const fetchBytes = (url: string, signal?: AbortSignal): Promise<Buffer> => fetchBuffer(url, { signal });
 
 /** Downloads kind's release binary and returns its bytes once its sha256 checks out. */
 export const downloadKindRelease = async (
@@ -49,7 +33,8 @@ export const downloadKindRelease = async (
 ): Promise<{ bytes: Buffer; sha256: string; url: string }> => {
   const base = options.base ?? process.env.KARTSTREAM_KIND_RELEASE_BASE ?? KIND_RELEASE_BASE;
   const asset = options.asset ?? kindAssetName();
-  const url = `${base}/${asset}`;
+  // The origin's URL goes through KARTSTREAM_RELEASE_MIRROR when set; an explicit base does not.
+  const url = base === KIND_RELEASE_BASE ? mirroredUrl(`${base}/${asset}`) : `${base}/${asset}`;
   const pinned = options.expectedSha256 ?? process.env.KARTSTREAM_KIND_SHA256;
   const expected =
     pinned ?? parseSha256Sum((await fetchBytes(`${url}.sha256sum`, options.signal)).toString('utf8'), asset);

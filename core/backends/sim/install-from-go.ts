@@ -1,5 +1,5 @@
-// `sim install` with Go: builds whatever sim binaries are missing from the Go module proxy into
-// the versioned cache. Each component is built into a staging dir next to the cache and then
+// `sim install` with Go (the fallback, or --from-source): builds sim binaries from the Go module
+// proxy into the versioned cache. Each component is built into a staging dir next to the cache and then
 // renamed into place, so an interrupted build never leaves a half binary that looks installed.
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,6 @@ import { isKartStreamError, KartStreamError } from '../../errors/kartstream-erro
 import { cacheHome } from '../../home/paths.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import {
-  describeMissing,
-  findSimBinaries,
   SIM_COMPONENT_NAMES,
   SIM_COMPONENTS,
   simComponentDir,
@@ -17,8 +15,7 @@ import {
   type SimComponent,
 } from './binaries.ts';
 import { GO_BUILDERS } from './go-builders.ts';
-import { findGo } from './go-toolchain.ts';
-import { noGoError } from './without-go.ts';
+import { recordProvenance } from './provenance.ts';
 
 // Rough share of a cold build, for the progress bar (measured: kwok 3m19s, kube 6m12s, etcd 58s).
 const WEIGHT: Record<SimComponent, number> = { kwok: 200, kubernetes: 370, etcd: 60 };
@@ -81,63 +78,41 @@ const buildComponent = async (
 };
 
 /**
- * Builds the missing sim binaries with Go (idempotent: builds nothing when all are installed).
- * Throws 'missing-binary' naming what is missing and how to get it when there is no usable Go.
+ * Builds `names` with Go (the fallback, and `sim install --from-source`), one component at a
+ * time, and records each binary's provenance. Returns the names built.
  */
-export const installSimBinaries = async (task: TaskReporter): Promise<{ built: SimBinaryName[] }> => {
-  // The checks report progress, not steps: a step is only opened right before a long build.
-  task.progress(0, 'checking the installed sim binaries');
-  const before = await findSimBinaries();
-  for (const [name, found] of Object.entries(before.found))
-    task.log(`found ${name} ${found.version}: ${found.path}`);
-  if (before.missing.length === 0) {
-    task.progress(1, 'all sim binaries are already installed');
-    return { built: [] };
-  }
-  for (const line of describeMissing(before.missing)) task.log(`missing ${line}`);
-
-  task.progress(0, `missing: ${before.missing.map((m) => m.name).join(', ')}; checking Go`);
-  const goStatus = await findGo(task.signal);
-  if (!goStatus.ok) throw noGoError(before.missing, goStatus);
-  task.log(`using ${goStatus.version} at ${goStatus.path}`);
-
-  const missing = new Set(before.missing.map((m) => m.name));
+export const buildWithGo = async (
+  names: readonly SimBinaryName[],
+  go: { path: string; version: string },
+  task: TaskReporter,
+): Promise<SimBinaryName[]> => {
+  const wanted = new Set(names);
   const plan = SIM_COMPONENT_NAMES.map((component) => ({
     component,
-    names: SIM_COMPONENTS[component].binaries.filter((name) => missing.has(name)),
+    names: SIM_COMPONENTS[component].binaries.filter((name) => wanted.has(name)),
   })).filter((p) => p.names.length > 0);
   const total = plan.reduce((sum, p) => sum + WEIGHT[p.component], 0);
   let done = 0;
   const built: SimBinaryName[] = [];
-  for (const { component, names } of plan) {
+  for (const { component, names: componentNames } of plan) {
     task.signal.throwIfAborted();
     const { version } = SIM_COMPONENTS[component];
-    task.step(`build ${component} ${version} (${names.join(', ')})`);
+    task.step(`build ${component} ${version} (${componentNames.join(', ')}) with ${go.version}`);
     const started = Date.now();
     const heartbeat = setInterval(
       () => task.progress(done / total, `building ${component} ${version}: ${seconds(Date.now() - started)}`),
       15_000,
     );
     try {
-      await buildComponent(component, names, goStatus.path, task);
+      await buildComponent(component, componentNames, go.path, task);
     } finally {
       clearInterval(heartbeat);
     }
+    for (const name of componentNames)
+      await recordProvenance(name, { source: 'build', builtWith: go.version });
     done += WEIGHT[component];
-    built.push(...names);
+    built.push(...componentNames);
     task.progress(done / total, `built ${component} ${version} in ${seconds(Date.now() - started)}`);
   }
-
-  task.progress(1, 'verifying the installed binaries');
-  const after = await findSimBinaries();
-  if (after.missing.length > 0) {
-    throw new KartStreamError(
-      'install-failed',
-      'failed to install the sim binaries: some still do not check out',
-      {
-        details: describeMissing(after.missing),
-      },
-    );
-  }
-  return { built };
+  return built;
 };

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   candidatePaths,
@@ -10,6 +9,7 @@ import {
   versionArgs,
 } from '../../../core/backends/sim/binaries.ts';
 import { noGoError } from '../../../core/backends/sim/without-go.ts';
+import { KartStreamError } from '../../../core/errors/kartstream-error.ts';
 
 describe('parseVersion', () => {
   it('reads the version each sim binary prints', () => {
@@ -72,25 +72,48 @@ describe('layout', () => {
     expect(versionArgs('kube-apiserver')).toEqual(['--version']);
   });
 
-  it('without Go, names every missing binary, where it looked, and where to get it', () => {
-    const missing = (['kwokctl', 'etcd'] as const).map((name) => ({
+  it('without Go, names every missing binary, where it looked, why no download fits, and the ways out', () => {
+    const missing = (['kube-scheduler', 'etcd'] as const).map((name) => ({
       name,
       lookedIn: [simBinaryPath(name)],
       reasons: [`${simBinaryPath(name)}: not found`],
     }));
-    const error = noGoError(missing, { ok: false, reason: 'no `go` on PATH' });
+    const error = noGoError(
+      missing,
+      { ok: false, reason: 'no `go` on PATH' },
+      {
+        unavailable: [
+          { name: 'kube-scheduler', reason: 'dl.k8s.io publishes kube-scheduler for linux only' },
+        ],
+      },
+    );
     expect(error.code).toBe('missing-binary');
-    expect(error.message).toContain('kwokctl, etcd');
+    expect(error.message).toContain('kube-scheduler, etcd');
     const text = [error.message, ...error.details, error.fix].join('\n');
-    expect(text).toContain('kwokctl v0.8.0: /cache/bin/kwok-v0.8.0/kwokctl: not found');
+    expect(text).toContain('kube-scheduler v1.36.3: /cache/bin/kubernetes-v1.36.3/kube-scheduler: not found');
     expect(text).toContain('etcd v3.6.10: /cache/bin/etcd-v3.6.10/etcd: not found');
-    expect(text).toContain('https://github.com/kubernetes-sigs/kwok/releases/download/v0.8.0/kwokctl-');
-    expect(text).toContain(join('/cache/bin/kwok-v0.8.0', 'kwokctl'));
-    expect(text).toContain('https://github.com/etcd-io/etcd/releases/download/v3.6.10/etcd-v3.6.10-');
-    expect(text).not.toContain('dl.k8s.io'); // no Kubernetes binary is missing
-    expect(text).toContain('kartstream does not download these itself');
+    expect(text).toContain(
+      'no release download for kube-scheduler: dl.k8s.io publishes kube-scheduler for linux only',
+    );
+    expect(text).toContain('go: no `go` on PATH');
     expect(error.fix).toContain('Go ≥ 1.26');
     expect(error.fix).toContain('npx kartstream sim install');
+    expect(error.fix).toContain('npx kartstream sim import');
+    expect(error.fix).toContain('kind');
+  });
+
+  it('after a failed download, leads with the download error', () => {
+    const missing = [{ name: 'etcd' as const, lookedIn: ['/x'], reasons: ['/x: not found'] }];
+    const downloadError = new KartStreamError(
+      'install-failed',
+      'failed to download https://x/etcd.tar.gz: HTTP 404',
+    );
+    const error = noGoError(missing, { ok: false, reason: 'no `go` on PATH' }, { downloadError });
+    expect(error.code).toBe('install-failed');
+    expect(error.message).toBe(
+      'failed to install the sim binaries: the download failed (failed to download https://x/etcd.tar.gz: HTTP 404) and there is no usable Go to build them',
+    );
+    expect(error.fix).toMatch(/^fix the download/);
   });
 
   it('suggests GOTOOLCHAIN when the Go found can switch toolchains by itself', () => {

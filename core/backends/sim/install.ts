@@ -1,0 +1,100 @@
+// `sim install` (and the first `up`): gets whatever sim binaries are missing. The official release
+// artifacts first, checked against their published sha256 (about a minute, no Go needed); Go
+// builds from source for what has no release on this platform, when a download fails, or with
+// --from-source. Idempotent: does nothing when every binary checks out.
+import { describeError, isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
+import { RELEASE_MIRROR_ENV } from '../../download/mirror.ts';
+import type { TaskReporter } from '../../tasks/task.ts';
+import { describeMissing, findSimBinaries, type SimBinaryName } from './binaries.ts';
+import { findGo } from './go-toolchain.ts';
+import { buildWithGo } from './install-from-go.ts';
+import { installFromReleases, planReleaseDownloads } from './install-from-release.ts';
+import { noGoError } from './without-go.ts';
+
+export interface SimInstallOptions {
+  /** Build everything missing with Go, never download. */
+  fromSource?: boolean;
+}
+
+export interface SimInstallResult {
+  downloaded: SimBinaryName[];
+  built: SimBinaryName[];
+}
+
+const isCancel = (error: unknown, signal: AbortSignal) =>
+  signal.aborted || (isKartStreamError(error) && error.code === 'canceled');
+
+/** Installs the missing sim binaries: downloads first, Go as the fallback. */
+export const installSimBinaries = async (
+  task: TaskReporter,
+  options: SimInstallOptions = {},
+): Promise<SimInstallResult> => {
+  task.progress(0, 'checking the installed sim binaries');
+  const before = await findSimBinaries();
+  for (const [name, found] of Object.entries(before.found))
+    task.log(`found ${name} ${found.version}: ${found.path}`);
+  if (before.missing.length === 0) {
+    task.progress(1, 'all sim binaries are already installed');
+    return { downloaded: [], built: [] };
+  }
+  for (const line of describeMissing(before.missing)) task.log(`missing ${line}`);
+  const missing = before.missing.map((m) => m.name);
+
+  const downloaded: SimBinaryName[] = [];
+  let downloadError: unknown;
+  const plan = options.fromSource ? { artifacts: [], unavailable: [] } : planReleaseDownloads(missing);
+  for (const u of plan.unavailable) task.log(`no release download for ${u.name}: ${u.reason}`);
+  if (plan.artifacts.length > 0) {
+    const names = plan.artifacts.flatMap((a) => a.provides);
+    const from = process.env[RELEASE_MIRROR_ENV]
+      ? `the mirror ${process.env[RELEASE_MIRROR_ENV]}`
+      : 'the official releases';
+    task.step(`download ${names.join(', ')} from ${from}`);
+    try {
+      downloaded.push(...(await installFromReleases(plan.artifacts, task)));
+    } catch (error) {
+      if (isCancel(error, task.signal))
+        throw new KartStreamError('canceled', 'canceled the download of the sim binaries', {
+          cause: error,
+          details: ['nothing of this download was installed; a partial file resumes on the next run'],
+          fix: 'rerun npx kartstream sim install',
+        });
+      downloadError = error;
+      for (const line of describeError(error).split('\n')) task.log(`download failed: ${line}`);
+    }
+  }
+
+  const toBuild = missing.filter((name) => !downloaded.includes(name));
+  let built: SimBinaryName[] = [];
+  if (toBuild.length > 0) {
+    task.progress(0, `${toBuild.join(', ')} still missing; checking Go`);
+    const go = await findGo(task.signal);
+    if (!go.ok)
+      throw noGoError(
+        before.missing.filter((m) => toBuild.includes(m.name)),
+        go,
+        { unavailable: plan.unavailable, downloadError },
+      );
+    if (downloadError)
+      task.progress(
+        0,
+        `the download failed (${describeError(downloadError).split('\n')[0]}); building with Go instead`,
+      );
+    task.log(
+      `building ${toBuild.join(', ')} with ${go.version} at ${go.path}${downloadError ? ' (the download failed)' : ''}`,
+    );
+    built = await buildWithGo(toBuild, go, task);
+  }
+
+  task.progress(1, 'verifying the installed binaries');
+  const after = await findSimBinaries();
+  if (after.missing.length > 0)
+    throw new KartStreamError(
+      'install-failed',
+      'failed to install the sim binaries: some still do not check out',
+      {
+        details: describeMissing(after.missing),
+      },
+    );
+  return { downloaded, built };
+};
