@@ -1,6 +1,6 @@
 // Whether a Docker engine answers (not just the client): decides kind vs sim.
 import { runCommand } from '../exec/run-command.ts';
-import { findOnPath } from './sim/find-on-path.ts';
+import { findOnPath } from '../exec/find-on-path.ts';
 
 export interface DockerEngineProbe {
   engine: boolean;

@@ -11,7 +11,7 @@ import {
   parseVersion,
   type SimBinaryName,
 } from '../backends/sim/binaries.ts';
-import { findOnPath } from '../backends/sim/find-on-path.ts';
+import { findOnPath } from '../exec/find-on-path.ts';
 import { findGo } from '../backends/sim/go-toolchain.ts';
 import {
   kindDoctorSection,

@@ -7,7 +7,7 @@ import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 const parsePort = (value: string): number => {
   const port = Number(value);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import { outputFormat, type Output } from './output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 const requireMonitoring = async (name: string) => {
   const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');

@@ -7,7 +7,7 @@ import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
 import type { PromoteStatus } from '../promote/status.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 interface CommonOpts {
   name: string;

@@ -7,7 +7,7 @@ import type { RunState } from '../scenarios/run-files.ts';
 import type { CheckResult } from '../scenarios/scenario-checks.ts';
 import { outputFormat, type Output } from './output.ts';
 import { addScenarioLintCommand } from './scenario-lint.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 import { cancelOnInterrupt } from './task-output.ts';
 
 // The run a command acts on: the lab's active one, after rolling back a dead runner's.

@@ -5,7 +5,7 @@ import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';
-import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
+import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../kube/readiness.ts';
 import type { LabRecord } from './lab-record.ts';
 import { monitoringProcesses, readSimMonitoring, type SimMonitoring } from '../monitoring/sim-monitoring.ts';
 

@@ -10,7 +10,7 @@ import { runAction } from '../scenarios/scenario-actions.ts';
 import { recoverStaleRun } from '../scenarios/scenario-recovery.ts';
 import { activeRunId, readRunState, requestControl } from '../scenarios/run-files.ts';
 import type { Action } from '../scenarios/scenario-types.ts';
-import { isAlive } from '../backends/sim/kwokctl.ts';
+import { isAlive } from '../exec/process-alive.ts';
 import { labDir } from '../home/paths.ts';
 
 export const resetLab = async (name: string, log: (line: string) => void): Promise<void> => {

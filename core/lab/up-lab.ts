@@ -15,7 +15,7 @@ import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.t
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { deployStack } from '../stack/deploy-stack.ts';
-import { waitDeploymentsAvailable, waitNodesReady } from '../stack/readiness.ts';
+import { waitDeploymentsAvailable, waitNodesReady } from '../kube/readiness.ts';
 import { MANIFESTS_DIR, renderKustomization, renderStack } from '../stack/render-overlay.ts';
 import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';

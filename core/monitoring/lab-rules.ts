@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { LabContext } from '../backends/cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
-import { findOnPath } from '../backends/sim/find-on-path.ts';
+import { findOnPath } from '../exec/find-on-path.ts';
 import { monitoringDir, readSimMonitoring } from './sim-monitoring.ts';
 
 export const labRulesDir = (lab: Pick<LabContext, 'dir'>): string => join(monitoringDir(lab), 'rules.d');

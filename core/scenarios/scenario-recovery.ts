@@ -1,7 +1,7 @@
 // Rollback, which always runs, and the recovery of a run whose runner died: the next scenario
 // command on the lab rolls it back and marks it aborted.
 import { dirname } from 'node:path';
-import { isAlive } from '../backends/sim/kwokctl.ts';
+import { isAlive } from '../exec/process-alive.ts';
 import { activeRunId, appendTimeline, clearActiveRun, readRunState, writeRunState, type RunState } from './run-files.ts';
 import { runAction } from './scenario-actions.ts';
 import { openScenarioContext, type ScenarioContext } from './scenario-context.ts';

@@ -16,7 +16,7 @@ import {
   simBinaryPath,
   versionArgs,
 } from '../../core/backends/sim/binaries.ts';
-import { findOnPath, pathDirs } from '../../core/backends/sim/find-on-path.ts';
+import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
 import type { DoctorReport } from '../../core/cli/doctor-command.ts';
 import type { KartStreamError } from '../../core/errors/kartstream-error.ts';
 

@@ -11,7 +11,7 @@ import { kubeClients } from '../../core/kube/kube-client.ts';
 import { WatchStore } from '../../core/kube/watch-store.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { labPids } from '../../core/backends/sim/kwokctl.ts';
-import { isDeploymentAvailable, isPodReady } from '../../core/stack/readiness.ts';
+import { isDeploymentAvailable, isPodReady } from '../../core/kube/readiness.ts';
 import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import type { TaskReporter } from '../../core/tasks/task.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';

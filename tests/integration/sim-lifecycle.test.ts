@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, labProcesses } from '../../core/backends/sim/kwokctl.ts';
+import { isAlive } from '../../core/exec/process-alive.ts';
+import { labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import { cli, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
 
 describe('sim lab life cycle', () => {

@@ -25,8 +25,8 @@ import type { TaskReporter } from '../../tasks/task.ts';
 import { renderSimNode, renderSimNodes } from '../../topology/render-sim-nodes.ts';
 import { findSimBinaries, requireSimBinaries } from './binaries.ts';
 import { renderKwokctlConfigFile } from './kwokctl-config.ts';
+import { isAlive } from '../../exec/process-alive.ts';
 import {
-  isAlive,
   kwokAdminKubeconfig,
   kwokClusterDir,
   kwokctl,

@@ -5,7 +5,7 @@
 import type { StartScenarioInput } from '../../contract/inputs.ts';
 import type { KartStreamServices } from '../../contract/services.ts';
 import type { RunView } from '../../contract/wire-types.ts';
-import { isAlive } from '../../backends/sim/kwokctl.ts';
+import { isAlive } from '../../exec/process-alive.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { requireLabRecord } from '../../lab/lab-record.ts';
 import { openLab } from '../../lab/open-lab.ts';
