@@ -4,7 +4,7 @@ import type { BackendName, ClusterBackend } from './cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { probeDockerEngine } from './docker-engine.ts';
 import { kindBackend } from './kind/backend.ts';
-import { simBackend } from './sim/sim-backend.ts';
+import { simBackend } from './sim/backend.ts';
 
 export const LOCAL_BACKENDS = ['sim', 'kind'] as const;
 

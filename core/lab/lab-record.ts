@@ -22,7 +22,7 @@ export interface LabRecord {
   monitoring: boolean;
 }
 
-export const SHOP_NAMESPACE = 'shop';
+export { SHOP_NAMESPACE } from '../topology/shop.ts';
 
 export const labRecordPath = (name: string): string => join(labDir(name), 'lab.json');
 export const labKubeconfigPath = (name: string): string => join(labDir(name), 'kubeconfig');

@@ -1,7 +1,7 @@
 // What `status` shows: nodes by pool, the shop's workloads and pods, read from the watch store.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { LabContext } from '../backends/cluster-backend.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';

@@ -14,7 +14,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { serverSideApply } from '../kube/server-side-apply.ts';
 import { renderStack } from '../stack/render-overlay.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
 import { actionName, durationMs, type Action, type Scenario } from './scenario-types.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 

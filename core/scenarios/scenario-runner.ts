@@ -10,7 +10,7 @@ import { stateHome } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { openLab, type OpenLab } from '../lab/open-lab.ts';
-import { readSimMonitoring } from '../monitoring/sim-monitoring.ts';
+import { readLabMonitoring } from '../monitoring/lab-monitoring.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import {
   appendTimeline,
@@ -60,7 +60,7 @@ export const checkRunnable = async (opened: OpenLab, scenario: Scenario): Promis
   const problems: string[] = [];
   if (!scenario.backends.includes(backend.name))
     problems.push(`it runs on ${scenario.backends.join(', ')}, and this lab is ${backend.name}`);
-  const monitoring = await readSimMonitoring(lab);
+  const monitoring = await readLabMonitoring(lab);
   if (scenario.requires.includes('monitoring') && !monitoring)
     problems.push('it needs monitoring, and this lab runs without it');
   problems.push(...unsupportedActions(scenario, backend.capabilities(), backend.name));
@@ -181,7 +181,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     ...opened,
     clients,
     store,
-    monitoring: await readSimMonitoring(opened.lab),
+    monitoring: await readLabMonitoring(opened.lab),
     namespace: opened.record.namespace,
     scenarioDir: dirname(file),
     runId: id,

@@ -2,7 +2,7 @@
 // shapes in core/contract/wire-types.ts.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { NodeView, PodView, PoolView, WorkloadView } from '../contract/wire-types.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
 import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../kube/readiness.ts';
 import type { Topology } from '../topology/schema.ts';
 

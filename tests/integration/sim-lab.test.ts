@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { V1Node, V1PodList, V1NodeList, CoreV1EventList } from '@kubernetes/client-node';
-import { simBackend } from '../../core/backends/sim/sim-backend.ts';
+import { simBackend } from '../../core/backends/sim/backend.ts';
 import { kubeClients } from '../../core/kube/kube-client.ts';
 import { WatchStore } from '../../core/kube/watch-store.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
