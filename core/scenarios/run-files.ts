@@ -1,6 +1,7 @@
 // A scenario run on disk, under <state>/runs/<run id>/: run.json (its state, rewritten
 // atomically), timeline.jsonl (append-only), control.jsonl (requests from other CLI processes:
-// hint, solution, abort). The lab points at its active run in <lab dir>/active-run.json.
+// hint, solution, abort). The lab points at its active run in <lab dir>/active-run.json, which
+// run-claim.ts creates exclusively (one run per lab).
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -92,8 +93,6 @@ export const readControl = (id: string): Promise<ControlRequest[]> => readJsonLi
 export const requestControl = (id: string, type: ControlRequest['type']): Promise<void> =>
   appendFile(controlFile(id), `${JSON.stringify({ type, at: new Date().toISOString() })}\n`, { mode: 0o600 });
 
-export const setActiveRun = (lab: string, id: string): Promise<void> =>
-  writePrivateJson(activeFile(lab), { id });
 export const clearActiveRun = (lab: string): Promise<void> => rm(activeFile(lab), { force: true });
 export const activeRunId = async (lab: string): Promise<string | undefined> =>
   existsSync(activeFile(lab))
