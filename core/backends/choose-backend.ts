@@ -35,7 +35,7 @@ export const chooseBackend = async (requested?: string): Promise<BackendChoice> 
   if (!docker.engine)
     return {
       backend: simBackend(),
-      reason: `no Docker engine answers (${docker.problem}), so the simulated cluster is used`,
+      reason: `${docker.problem ?? 'no Docker engine answers'}, so the simulated cluster is used`,
     };
   return {
     backend: kindBackend(),

@@ -17,7 +17,7 @@ import {
   versionArgs,
 } from '../../core/backends/sim/binaries.ts';
 import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
-import type { DoctorReport } from '../../core/cli/doctor-command.ts';
+import type { DoctorReport } from '../../core/doctor/doctor-report.ts';
 import type { KartStreamError } from '../../core/errors/kartstream-error.ts';
 
 const CLI = resolve(import.meta.dirname, '../../bin/kartstream.js');

@@ -8,7 +8,7 @@ import type { KartStreamServices } from '../../contract/services.ts';
 import type { DoctorFinding, LabInfo, LabSummary, TaskSummary } from '../../contract/wire-types.ts';
 import type { CreateLabInput } from '../../contract/inputs.ts';
 import { backendByName, chooseBackend } from '../../backends/choose-backend.ts';
-import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../../cli/doctor-command.ts';
+import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../../doctor/doctor-report.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { labDir } from '../../home/paths.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
