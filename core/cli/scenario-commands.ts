@@ -259,7 +259,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .description('return a lab to its clean baseline without recreating the cluster')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .action(async (opts: { name: string }) => {
-      const { resetLab } = await import('../lab/reset-lab.ts');
+      const { resetLab } = await import('../scenarios/reset-lab.ts');
       await resetLab(checkLabName(opts.name), (line) => out.info(`  ${line}`));
       out.print(`lab ${opts.name} is back at its baseline`);
     });

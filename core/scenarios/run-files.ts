@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { labDir, stateHome } from '../home/paths.ts';
+import { commandsFile, labDir, stateHome } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
@@ -100,7 +100,6 @@ export const activeRunId = async (lab: string): Promise<string | undefined> =>
     : undefined;
 
 /** Commands typed in the lab shell (and run by --auto-solve), one JSON object per line. */
-export const commandsFile = (lab: string): string => join(labDir(lab), 'commands.jsonl');
 export const recordCommand = (lab: string, command: string, source: 'shell' | 'auto-solve'): Promise<void> =>
   appendFile(commandsFile(lab), `${JSON.stringify({ at: new Date().toISOString(), command, source })}\n`, {
     mode: 0o600,

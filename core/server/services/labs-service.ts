@@ -16,7 +16,7 @@ import { downLab } from '../../lab/down-lab.ts';
 import { checkLabName } from '../../lab/lab-name.ts';
 import { labContext, listLabNames, readLabRecord } from '../../lab/lab-record.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
-import { resetLab } from '../../lab/reset-lab.ts';
+import { resetLab } from '../../scenarios/reset-lab.ts';
 import { upLab } from '../../lab/up-lab.ts';
 import { readLabMonitoring, requireMonitoringTools } from '../../monitoring/lab-monitoring.ts';
 import type { RunTaskOptions, TaskReporter } from '../../tasks/task.ts';
