@@ -23,7 +23,10 @@ const startCli = () =>
 const waitForFirstStep = async () => {
   for (let i = 0; i < 240; i += 1) {
     const r = await cli(['scenario', 'status', '--name', NAME, '-o', 'json']);
-    const s = r.exitCode === 0 ? (JSON.parse(r.stdout) as { currentStep: number; steps: { state: string }[] }) : undefined;
+    const s =
+      r.exitCode === 0
+        ? (JSON.parse(r.stdout) as { currentStep: number; steps: { state: string }[] })
+        : undefined;
     if (s?.currentStep === 0 && s.steps[0]?.state === 'running') return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -67,7 +70,14 @@ describe('one scenario run per lab', () => {
     const loaded = await findScenario('failover');
     const controller = new AbortController();
     const starts = [0, 1].map(() => runScenario({ labName: NAME, loaded, signal: controller.signal }));
-    const first = await Promise.race(starts.map((p, i) => p.then(() => i, () => i)));
+    const first = await Promise.race(
+      starts.map((p, i) =>
+        p.then(
+          () => i,
+          () => i,
+        ),
+      ),
+    );
     await expect(starts[first]).rejects.toThrow(/is already running on lab one-run-lab/);
     await waitForClaim();
     controller.abort();

@@ -64,7 +64,9 @@ describe('the shop URL', () => {
   it('brackets an IPv6 listen address', () => {
     const v6 = { ...topology, frontendAccess: { ...topology.frontendAccess, listenAddress: '::1' } };
     expect(shopUrl(v6)).toBe(`http://[::1]:${topology.frontendAccess.hostPort}`);
-    expect(kindBackend().shopUrl({ ...lab, topology: v6 })).toBe(`http://[::1]:${topology.frontendAccess.hostPort}`);
+    expect(kindBackend().shopUrl({ ...lab, topology: v6 })).toBe(
+      `http://[::1]:${topology.frontendAccess.hostPort}`,
+    );
   });
 });
 

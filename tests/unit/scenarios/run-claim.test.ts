@@ -70,7 +70,8 @@ describe('claiming a lab for a run', () => {
     const outputs = children.map((c) => c.stdout.trim());
     expect(outputs.filter((o) => o === 'won')).toHaveLength(1);
     expect(outputs.filter((o) => o.startsWith('lost: a scenario ("Failover") is already running'))).toHaveLength(3);
-  });
+    // Four Node processes loading tsx: seconds on a busy two-core machine.
+  }, 60_000);
 
   it('refuses a start while another live process holds the lab', async () => {
     // The parent of this test process is alive and is not a runner of this process.
