@@ -3,6 +3,63 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+// The engine's layers, as docs/architecture.md draws them. A folder of core/ imports only from
+// folders in layers to its left (never from its own layer's other folders, never to its right),
+// and from the shared leaves, which import nothing but each other.
+export const SHARED_LEAVES = ['errors', 'home', 'validation', 'contract', 'text'];
+export const LAYERS = [
+  ['topology'],
+  ['kube', 'exec', 'tasks', 'download'],
+  ['backends'],
+  ['stack', 'doctor'],
+  ['monitoring'],
+  ['lab'],
+  ['scenarios'],
+  ['promote'],
+  ['server'],
+  ['cli'],
+];
+// core/ is the engine: it never reaches into the shells or the UI.
+const OUTSIDE_THE_ENGINE = {
+  group: ['**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom', 'vite'],
+  message: 'core/ is the engine: it never imports the shells or the UI (DESIGN.md)',
+};
+const importsFrom = (folders) => ({ regex: `^(\\.\\./)+(${folders.join('|')})/` });
+const layerRule = (folder, forbidden, why) => ({
+  files: [`core/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          OUTSIDE_THE_ENGINE,
+          ...(forbidden.length ? [{ ...importsFrom(forbidden), message: why }] : []),
+        ],
+      },
+    ],
+  },
+});
+const layerRules = [
+  ...LAYERS.flatMap((layer, i) => {
+    const allowed = LAYERS.slice(0, i).flat();
+    const forbidden = LAYERS.slice(i).flat();
+    return layer.map((folder) =>
+      layerRule(
+        folder,
+        forbidden.filter((f) => f !== folder),
+        `core/${folder} may import only from ${[...allowed, ...SHARED_LEAVES].join(', ')} (layers: docs/architecture.md)`,
+      ),
+    );
+  }),
+  ...SHARED_LEAVES.map((folder) =>
+    layerRule(
+      folder,
+      LAYERS.flat(),
+      `core/${folder} is a shared leaf: it imports only other shared leaves (${SHARED_LEAVES.join(', ')})`,
+    ),
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '**/dist/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -15,15 +72,10 @@ export default tseslint.config(
     },
   },
   {
-    // core/ is the engine: it never reaches into the shells or the UI.
     files: ['core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom', 'vite'] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [OUTSIDE_THE_ENGINE] }] },
   },
+  ...layerRules,
   {
     // The UI reaches the engine only through the typed client: core/contract types, nothing else.
     files: ['renderer/src/**/*.{ts,tsx}'],

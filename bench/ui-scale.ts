@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import type { Page } from 'playwright-core';
-import { FAULT_LABEL } from '../core/backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../core/backends/sim/pod-faults.ts';
 import { kubeClients, type KubeClients } from '../core/kube/kube-client.ts';
 import { serverSideApply } from '../core/kube/server-side-apply.ts';
 import { SHOP_NAMESPACE } from '../core/lab/lab-record.ts';

@@ -4,7 +4,7 @@ import type { BackendName, ClusterBackend } from './cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { probeDockerEngine } from './docker-engine.ts';
 import { kindBackend } from './kind/backend.ts';
-import { simBackend } from './sim/sim-backend.ts';
+import { simBackend } from './sim/backend.ts';
 
 export const LOCAL_BACKENDS = ['sim', 'kind'] as const;
 
@@ -35,7 +35,7 @@ export const chooseBackend = async (requested?: string): Promise<BackendChoice> 
   if (!docker.engine)
     return {
       backend: simBackend(),
-      reason: `no Docker engine answers (${docker.problem}), so the simulated cluster is used`,
+      reason: `${docker.problem ?? 'no Docker engine answers'}, so the simulated cluster is used`,
     };
   return {
     backend: kindBackend(),

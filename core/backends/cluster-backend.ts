@@ -1,12 +1,18 @@
-// The seam between the engine and the three ways to get a cluster (kind, sim, EKS). After
-// `create`, everything else speaks the Kubernetes API; a backend only does what the API cannot.
+// The seam between the engine and the ways to get a local cluster (sim, kind). After `create`,
+// everything else speaks the Kubernetes API; a backend only does what the API cannot, and it
+// answers every question whose answer differs between backends, so callers never ask its name.
+// (EKS is reached with `kartstream promote`, not through this interface; see docs/architecture.md.)
 import type { Topology } from '../topology/schema.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 
-export type BackendName = 'sim' | 'kind' | 'eks';
+/** The backends that exist (and run local labs). */
+export type BackendName = 'sim' | 'kind';
 
 /** Faults a pod can be given. */
 export type PodFault = 'crashloop' | 'not-ready' | 'failed';
+
+/** A fault action a scenario or the UI can ask of a backend. */
+export type FaultAction = 'failNode' | 'growPool' | 'shrinkPool' | `breakPods:${PodFault}`;
 
 /** What a backend can do, read by the scenario runner before it starts a scenario. */
 export interface Capabilities {
@@ -15,7 +21,9 @@ export interface Capabilities {
   growPool: boolean;
   shrinkPool: boolean;
   breakPods: readonly PodFault[];
-  /** Why a capability is missing, shown to the user when a scenario needs it. */
+  /** For each fault action this backend cannot do, why not (one sentence, with what to do instead). */
+  unsupported: Partial<Record<FaultAction, string>>;
+  /** How each capability is had (and why a missing one is missing), shown when a scenario needs it. */
   notes: string[];
 }
 
@@ -24,7 +32,18 @@ export interface Availability {
   /** Why not, and how to fix it. */
   reason?: string;
   fix?: string;
+  /** What is missing can be had by `ensureTools` (built or downloaded), so `up` may go on. */
+  installable?: boolean;
 }
+
+/**
+ * Where a lab's Prometheus and Alertmanager run, and so how the engine reaches them.
+ * - `host-processes`: local processes beside the cluster, on free 127.0.0.1 ports that the
+ *   monitoring layer records in the lab dir (sim: there are no containers to run them in).
+ * - `in-cluster`: pods on the monitoring pool, deployed with the stack from
+ *   `manifests/monitoring/overlays/<overlay>` (kind; an external cluster would be the same).
+ */
+export type MonitoringPlacement = { runs: 'host-processes' } | { runs: 'in-cluster'; overlay: string };
 
 /** One lab as a backend sees it: its name, its private directory, its topology. */
 export interface LabContext {
@@ -35,17 +54,28 @@ export interface LabContext {
 }
 
 export interface CreateOptions {
-  /** Port for the Kubernetes API on 127.0.0.1; picked free when absent. */
+  /** Port for the Kubernetes API on 127.0.0.1; picked free (sim) or by kind when absent. */
   apiPort?: number;
+  /** The images the lab's manifests run, for a backend that preloads them (kind). */
+  images?: () => Promise<readonly string[]>;
 }
 
 export interface ClusterBackend {
   readonly name: BackendName;
   /** Whether this backend can run on this machine, and if not why. */
   detect(): Promise<Availability>;
-  /** What this backend can do. */
+  /** What this backend can do, with a reason for each fault action it cannot. */
   capabilities(): Capabilities;
-  /** Creates the cluster with the topology's nodes, and writes the lab's private kubeconfig. */
+  /** Gets the tools `create` needs that are missing and can be had (sim: builds its binaries). */
+  ensureTools(task: TaskReporter): Promise<void>;
+  /** Where monitoring runs for this backend's labs, and so how it is reached. */
+  readonly monitoring: MonitoringPlacement;
+  /** Where the learner reaches the shop from this machine, if anywhere (sim runs no containers). */
+  shopUrl(lab: LabContext): string | undefined;
+  /**
+   * Creates the cluster with the topology's nodes, waits until every node is Ready, and writes
+   * the lab's private kubeconfig. Honours `options.apiPort` or refuses it.
+   */
   create(lab: LabContext, task: TaskReporter, options?: CreateOptions): Promise<void>;
   /** Stops and removes everything the lab created; safe to call twice. */
   delete(lab: LabContext, task: TaskReporter): Promise<void>;

@@ -2,7 +2,7 @@
 //   kartstream node fail|heal NODE...   kartstream pool scale POOL --nodes N   kartstream rules add FILE
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { Output } from './output.ts';
 import { taskEventPrinter } from './task-output.ts';
 

@@ -2,12 +2,12 @@
 // when a command runs, so `--help` and light commands start fast.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 const parsePort = (value: string): number => {
   const port = Number(value);

@@ -1,9 +1,9 @@
 // `kartstream alerts` and `kartstream query`: the lab's alerts and PromQL from the terminal.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME, upCommand } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME, upCommand } from '../home/lab-name.ts';
 import { outputFormat, type Output } from './output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 const requireMonitoring = async (name: string) => {
   const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');

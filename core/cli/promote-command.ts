@@ -3,11 +3,11 @@
 // stdout (`-o json` for scripts); Ctrl-C cancels the running task.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { PromoteStatus } from '../promote/status.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 
 interface CommonOpts {
   name: string;

@@ -2,13 +2,13 @@
 // terminal, usable while the learner works with kubectl in another one.
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME, labCommand } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME, labCommand } from '../home/lab-name.ts';
 import type { RunState } from '../scenarios/run-files.ts';
 import { sentenceOf } from '../scenarios/check-text.ts';
 import type { CheckResult } from '../scenarios/scenario-checks.ts';
 import { outputFormat, type Output } from './output.ts';
 import { addScenarioLintCommand } from './scenario-lint.ts';
-import { table } from './table.ts';
+import { table } from '../text/table.ts';
 import { cancelOnInterrupt } from './task-output.ts';
 
 // The run a command acts on: the lab's active one, after rolling back a dead runner's.
@@ -260,7 +260,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
     .description('return a lab to its clean baseline without recreating the cluster')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .action(async (opts: { name: string }) => {
-      const { resetLab } = await import('../lab/reset-lab.ts');
+      const { resetLab } = await import('../scenarios/reset-lab.ts');
       await resetLab(checkLabName(opts.name), (line) => out.info(`  ${line}`));
       out.print(`lab ${opts.name} is back at its baseline`);
     });

@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import { execa } from 'execa';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { Output } from './output.ts';
 
 export interface ServeOptions {

@@ -1,7 +1,7 @@
 // `kartstream topology render --target kind|sim`: prints what a backend would create.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { loadTopology, renderKindConfig, renderSimNodes } from '../topology/index.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import type { Output } from './output.ts';

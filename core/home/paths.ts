@@ -23,4 +23,6 @@ export const cacheHome = (): string => {
 
 export const labsDir = (): string => join(stateHome(), 'labs');
 export const labDir = (name: string): string => join(labsDir(), name);
+/** Commands typed in the lab shell (and run by --auto-solve), one JSON object per line. */
+export const commandsFile = (lab: string): string => join(labDir(lab), 'commands.jsonl');
 export const tasksDir = (): string => join(stateHome(), 'tasks');

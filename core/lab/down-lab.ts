@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { backendByName } from '../backends/choose-backend.ts';
 import { labDir } from '../home/paths.ts';
+import { stopLabMonitoring } from '../monitoring/lab-monitoring.ts';
 import { runTask, type RunTaskOptions } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/load-topology.ts';
-import { checkLabName } from './lab-name.ts';
+import { checkLabName } from '../home/lab-name.ts';
 import { labContext, readLabRecord } from './lab-record.ts';
 
 // Returns false when there was no such lab (nothing to do).
@@ -19,6 +20,7 @@ export const downLab = async (name: string, taskOptions: RunTaskOptions = {}): P
     `Stop lab ${name}`,
     async (task) => {
       task.step(`Stop the ${backend.name} cluster and remove its files`);
+      await stopLabMonitoring(lab, task);
       await backend.delete(lab, task);
     },
     taskOptions,

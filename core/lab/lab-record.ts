@@ -7,7 +7,7 @@ import { labDir, labsDir } from '../home/paths.ts';
 import { writePrivateJson } from '../home/private-files.ts';
 import { loadTopology } from '../topology/load-topology.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { checkLabName, upCommand } from './lab-name.ts';
+import { checkLabName, upCommand } from '../home/lab-name.ts';
 
 export interface LabRecord {
   name: string;
@@ -22,7 +22,7 @@ export interface LabRecord {
   monitoring: boolean;
 }
 
-export const SHOP_NAMESPACE = 'shop';
+export { SHOP_NAMESPACE } from '../topology/shop.ts';
 
 export const labRecordPath = (name: string): string => join(labDir(name), 'lab.json');
 export const labKubeconfigPath = (name: string): string => join(labDir(name), 'kubeconfig');

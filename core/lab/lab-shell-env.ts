@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { commandsFile } from '../scenarios/run-files.ts';
+import { commandsFile } from '../home/paths.ts';
 import { PROMPT_READY_MARK } from './prompt-gate.ts';
 import { writeCliShim } from '../exec/cli-shim.ts';
 import { openLab } from './open-lab.ts';

@@ -1,11 +1,11 @@
 // What `status` shows: nodes by pool, the shop's workloads and pods, read from the watch store.
-import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { LabContext } from '../backends/cluster-backend.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
+import type { ClusterView } from '../kube/cluster-view.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';
-import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
+import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../kube/readiness.ts';
 import type { LabRecord } from './lab-record.ts';
 import { monitoringProcesses, readSimMonitoring, type SimMonitoring } from '../monitoring/sim-monitoring.ts';
 
@@ -55,12 +55,6 @@ export interface LabSnapshot {
   monitoring?: SimMonitoring & { processes?: { name: string; pid: number; running: boolean }[] };
 }
 
-/** Reads a cluster view: the watch store, or anything with the same readers. */
-export interface ClusterView {
-  nodes(): readonly V1Node[];
-  pods(namespace?: string): readonly V1Pod[];
-  deployments(namespace?: string): readonly V1Deployment[];
-}
 
 // Builds the snapshot from a view of the cluster.
 export const snapshotFrom = (

@@ -1,7 +1,7 @@
 // Opens an existing lab for an action: its record, its context and its backend.
 import type { ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
 import { backendByName } from '../backends/choose-backend.ts';
-import { checkLabName } from './lab-name.ts';
+import { checkLabName } from '../home/lab-name.ts';
 import { labContext, requireLabRecord, type LabRecord } from './lab-record.ts';
 
 export interface OpenLab {

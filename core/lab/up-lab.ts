@@ -4,23 +4,27 @@
 import { join, resolve } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 
-import type { BackendName, ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
+import type { ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
 import { chooseBackend, backendByName } from '../backends/choose-backend.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
-import { installSimBinaries } from '../backends/sim/install.ts';
 import { requireFreePort } from '../kube/free-port.ts';
-import { requireMonitoringBinaries } from '../monitoring/monitoring-binaries.ts';
-import { startSimMonitoring, stopSimMonitoring } from '../monitoring/sim-monitoring.ts';
+import {
+  monitoringFindings,
+  monitoringManifests,
+  requireMonitoringTools,
+  runsOnHost,
+  startLabMonitoring,
+  stopLabMonitoring,
+} from '../monitoring/lab-monitoring.ts';
 import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { deployStack } from '../stack/deploy-stack.ts';
-import { waitDeploymentsAvailable, waitNodesReady } from '../stack/readiness.ts';
-import { MANIFESTS_DIR, renderKustomization, renderStack } from '../stack/render-overlay.ts';
+import { waitDeploymentsAvailable } from '../kube/readiness.ts';
+import { imagesOf, renderStack } from '../stack/render-overlay.ts';
 import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';
-import { renderSimNodes } from '../topology/render-sim-nodes.ts';
-import { checkLabName, upCommand } from './lab-name.ts';
+import { checkLabName, upCommand } from '../home/lab-name.ts';
 import { labContext, readLabRecord, SHOP_NAMESPACE, writeLabRecord, type LabRecord } from './lab-record.ts';
 import { snapshotFrom, type LabSnapshot } from './lab-snapshot.ts';
 
@@ -31,7 +35,7 @@ export interface UpOptions {
   apiPort?: number;
   /** How long workloads may take to become available. */
   timeoutMs?: number;
-  /** Skip Prometheus and Alertmanager (sim). */
+  /** Skip Prometheus and Alertmanager. */
   noMonitoring?: boolean;
 }
 
@@ -43,7 +47,6 @@ export interface UpResult {
   taskLog: string;
 }
 
-const NODES_TIMEOUT_MS = 60_000;
 const WORKLOADS_TIMEOUT_MS = 180_000;
 
 // Everything is checked before anything is created: name, backend, topology.
@@ -61,10 +64,10 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       : await chooseBackend(options.backend);
   const backend = choice.backend;
   // A backend that cannot run here (no Docker engine, missing binaries it cannot build) says
-  // so before anything is created.
+  // so before anything is created; what ensureTools can build or download is got later.
   if (!existing) {
     const availability = await backend.detect();
-    if (!availability.available && backend.name !== 'sim') {
+    if (!availability.available && !availability.installable) {
       throw new KartStreamError(
         'backend-unavailable',
         `the ${backend.name} backend cannot run here: ${availability.reason}`,
@@ -74,9 +77,10 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       );
     }
   }
-  const monitoring = backend.name === 'sim' && !options.noMonitoring;
-  const inClusterMonitoring = backend.name !== 'sim' && !options.noMonitoring;
-  if (monitoring) await requireMonitoringBinaries();
+  const withMonitoring = !options.noMonitoring;
+  // Recorded: whether the engine runs (and so reaches) the lab's monitoring.
+  const monitoring = withMonitoring && runsOnHost(backend.monitoring);
+  if (withMonitoring) await requireMonitoringTools(backend.monitoring);
   // A chosen port that is taken is refused before anything is created.
   if (options.apiPort !== undefined)
     await requireFreePort(options.apiPort, 'the Kubernetes API', '--api-port');
@@ -100,12 +104,10 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       task.log(`backend: ${backend.name} (${choice.reason})`);
       // The manifests render while the cluster starts; a broken overlay still fails the task.
       const startRendering = () => {
-        // Where the cluster runs real containers, the monitoring stack runs in it too.
+        // Where the cluster runs monitoring itself, its manifests deploy with the shop.
         const started = simKubectl().then(async ({ kubectl }) => [
           ...(await renderStack(kubectl, backend.name, topology)),
-          ...(inClusterMonitoring
-            ? await renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', backend.name))
-            : []),
+          ...(withMonitoring ? await monitoringManifests(backend.monitoring, kubectl) : []),
         ]);
         started.catch(() => undefined);
         return started;
@@ -118,18 +120,23 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
         } else {
           if (existing) {
             task.step('Remove what is left of the previous run');
+            await stopLabMonitoring(lab, task);
             await backend.delete(lab, task);
           }
-          if (backend.name === 'sim') await ensureSimBinaries(task);
-          rendering = startRendering();
+          await backend.ensureTools(task);
+          const objects = startRendering();
+          rendering = objects;
           task.step(`Create the ${backend.name} cluster`);
           await writeLabRecord(record);
           created = true;
-          await backend.create(lab, task, { apiPort: options.apiPort });
+          await backend.create(lab, task, {
+            apiPort: options.apiPort,
+            images: async () => imagesOf(await objects),
+          });
         }
         // Monitoring starts beside the deploy: it only needs the API, not the shop.
         const monitoringStarted = monitoring
-          ? stopSimMonitoring(lab, task).then(() => startSimMonitoring(lab, task))
+          ? startLabMonitoring(backend.monitoring, lab, task)
           : undefined;
         monitoringStarted?.catch(() => undefined);
         if (monitoring) task.log('starting Prometheus, Alertmanager and the lab agent');
@@ -137,18 +144,22 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           lab,
           record,
           rendering ?? startRendering(),
-          backend.name,
+          backend,
           task,
           options.timeoutMs ?? WORKLOADS_TIMEOUT_MS,
         );
         if (monitoringStarted) {
           task.step('Wait for Prometheus, Alertmanager and the lab agent');
-          snapshot.monitoring = await monitoringStarted;
+          const endpoints = await monitoringStarted;
+          if (endpoints) snapshot.monitoring = endpoints;
         }
         await writeLabRecord(record);
         return snapshot;
       } catch (error) {
-        const findings = await backend.diagnose(lab).catch(() => []);
+        const findings = [
+          ...(await backend.diagnose(lab).catch(() => [])),
+          ...(await monitoringFindings(lab).catch(() => [])),
+        ];
         if (created) await cleanUpFailedLab(backend, lab, task);
         throw explainFailure(error, findings, name, created);
       }
@@ -158,34 +169,19 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
   return { record, backendReason: choice.reason, created, snapshot, taskLog };
 };
 
-// The first `up` on a machine installs the control plane (downloads, or a Go build; cached by version).
-const ensureSimBinaries = async (task: TaskReporter): Promise<void> => {
-  const report = await findSimBinaries();
-  if (report.missing.length === 0) return;
-  task.step(
-    `Install the missing sim binaries (${report.missing.map((m) => m.name).join(', ')}): release downloads, or a Go build where there is none`,
-  );
-  await installSimBinaries(task);
-};
-
 const deployAndWait = async (
   lab: LabContext,
   record: LabRecord,
   rendering: Promise<KubernetesObject[]>,
-  target: BackendName,
+  backend: ClusterBackend,
   task: TaskReporter,
   timeoutMs: number,
 ): Promise<LabSnapshot> => {
   const clients = kubeClients(lab.kubeconfigPath);
   const store = new WatchStore(clients);
   try {
-    task.step('Wait for every node to be Ready');
+    // The backend's create waited for every node to be Ready.
     await store.start();
-    const nodes = renderSimNodes(lab.topology).map((n) => n.metadata?.name ?? '');
-    await waitNodesReady(store, target === 'sim' ? nodes : [], {
-      timeoutMs: NODES_TIMEOUT_MS,
-      signal: task.signal,
-    });
     task.step('Deploy the shop');
     const objects = await rendering;
     await deployStack(clients, objects, task);
@@ -200,8 +196,8 @@ const deployAndWait = async (
       await waitDeploymentsAvailable(store, ns, names, { timeoutMs, signal: task.signal });
     record.state = 'ready';
     const snapshot = snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
-    if (target === 'kind')
-      snapshot.shopUrl = `http://${lab.topology.frontendAccess.listenAddress}:${lab.topology.frontendAccess.hostPort}`;
+    const shopUrl = backend.shopUrl(lab);
+    if (shopUrl) snapshot.shopUrl = shopUrl;
     return snapshot;
   } finally {
     await store.stop();
@@ -238,6 +234,7 @@ const cleanUpFailedLab = async (
     `the lab failed to start: keeping the ${backend.name} logs in ${logsDir} and removing the half-created lab`,
   );
   await backend.collectLogs(lab, logsDir).catch(() => undefined);
+  await stopLabMonitoring(lab, task).catch(() => undefined);
   await backend
     .delete(lab, task)
     .catch((error: unknown) => task.log(`cleanup failed: ${(error as Error).message}`));

@@ -1,7 +1,7 @@
 // Serves the kube-state-metrics series (ksm-series.ts) in the Prometheus text format through
 // prom-client: each gauge refills itself from the watch store when scraped.
 import { Gauge, Registry } from 'prom-client';
-import type { ClusterView } from '../lab/lab-snapshot.ts';
+import type { ClusterView } from '../kube/cluster-view.ts';
 import { ksmFamilies } from './ksm-series.ts';
 
 export const ksmRegistry = (view: ClusterView): Registry => {

@@ -2,7 +2,7 @@
 // store, with KSM's names, label names and semantics (one series per phase/condition value, 1 for
 // the current one and 0 for the others). In sim there is no kube-state-metrics image to run.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
-import type { ClusterView } from '../lab/lab-snapshot.ts';
+import type { ClusterView } from '../kube/cluster-view.ts';
 
 export interface Series {
   labels: Record<string, string>;

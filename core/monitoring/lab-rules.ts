@@ -5,9 +5,9 @@ import { basename, join } from 'node:path';
 import type { LabContext } from '../backends/cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
-import { findOnPath } from '../backends/sim/find-on-path.ts';
+import { findOnPath } from '../exec/find-on-path.ts';
 import { monitoringDir, readSimMonitoring } from './sim-monitoring.ts';
-import { upCommand } from '../lab/lab-name.ts';
+import { upCommand } from '../home/lab-name.ts';
 
 export const labRulesDir = (lab: Pick<LabContext, 'dir'>): string => join(monitoringDir(lab), 'rules.d');
 

@@ -1,7 +1,7 @@
 // Prometheus and Alertmanager for sim labs: found on PATH (Debian's `prometheus` and
 // `prometheus-alertmanager`), or where KARTSTREAM_PROMETHEUS / KARTSTREAM_ALERTMANAGER point.
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { findOnPath, isExecutableFile } from '../backends/sim/find-on-path.ts';
+import { findOnPath, isExecutableFile } from '../exec/find-on-path.ts';
 
 export interface MonitoringBinaries {
   prometheus: string;

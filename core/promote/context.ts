@@ -3,7 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { writePrivateJson } from '../home/private-files.ts';
-import { checkLabName, DEFAULT_LAB_NAME } from '../lab/lab-name.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.ts';
 import type { Topology } from '../topology/schema.ts';
 import { awsClients, type AwsClients } from './aws-clients.ts';

@@ -9,7 +9,7 @@ import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { SHOP_NAMESPACE } from '../lab/lab-record.ts';
 import { deployStack, deploymentNames } from '../stack/deploy-stack.ts';
-import { waitDeploymentsAvailable } from '../stack/readiness.ts';
+import { waitDeploymentsAvailable } from '../kube/readiness.ts';
 import { MANIFESTS_DIR, renderKustomization, renderStack } from '../stack/render-overlay.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import type { Topology } from '../topology/schema.ts';

@@ -1,6 +1,6 @@
 // How a plan reads in a terminal: who and where, one row per resource, the cost per hour with the
 // price table's source and date, and a one-line summary.
-import { table } from '../cli/table.ts';
+import { table } from '../text/table.ts';
 import type { PromotionPlan } from './plan.ts';
 import type { CostEstimate } from './prices.ts';
 

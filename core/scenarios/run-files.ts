@@ -1,11 +1,12 @@
 // A scenario run on disk, under <state>/runs/<run id>/: run.json (its state, rewritten
 // atomically), timeline.jsonl (append-only), control.jsonl (requests from other CLI processes:
-// hint, solution, abort). The lab points at its active run in <lab dir>/active-run.json.
+// hint, solution, abort). The lab points at its active run in <lab dir>/active-run.json, which
+// run-claim.ts creates exclusively (one run per lab).
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { labDir, stateHome } from '../home/paths.ts';
+import { commandsFile, labDir, stateHome } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
@@ -100,8 +101,6 @@ export const readControl = (id: string): Promise<ControlRequest[]> => readJsonLi
 export const requestControl = (id: string, type: ControlRequest['type']): Promise<void> =>
   appendFile(controlFile(id), `${JSON.stringify({ type, at: new Date().toISOString() })}\n`, { mode: 0o600 });
 
-export const setActiveRun = (lab: string, id: string): Promise<void> =>
-  writePrivateJson(activeFile(lab), { id });
 export const clearActiveRun = (lab: string): Promise<void> => rm(activeFile(lab), { force: true });
 export const activeRunId = async (lab: string): Promise<string | undefined> =>
   existsSync(activeFile(lab))
@@ -109,7 +108,6 @@ export const activeRunId = async (lab: string): Promise<string | undefined> =>
     : undefined;
 
 /** Commands typed in the lab shell (and run by --auto-solve), one JSON object per line. */
-export const commandsFile = (lab: string): string => join(labDir(lab), 'commands.jsonl');
 export const recordCommand = (lab: string, command: string, source: 'shell' | 'auto-solve'): Promise<void> =>
   appendFile(commandsFile(lab), `${JSON.stringify({ at: new Date().toISOString(), command, source })}\n`, {
     mode: 0o600,

@@ -14,7 +14,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { serverSideApply } from '../kube/server-side-apply.ts';
 import { renderStack } from '../stack/render-overlay.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
 import { actionName, durationMs, type Action, type Scenario } from './scenario-types.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
@@ -30,12 +30,15 @@ export const cannotRun = (
   capabilities: Capabilities,
   backend: string,
 ): string | undefined => {
-  if ('failNode' in action && !capabilities.failNode) return `${backend} cannot fail nodes`;
-  if ('scalePool' in action && !capabilities.shrinkPool) return `${backend} cannot scale node pools`;
+  // The backend's own reason, where it gives one (capabilities().unsupported).
+  const why = capabilities.unsupported;
+  if ('failNode' in action && !capabilities.failNode) return why.failNode ?? `${backend} cannot fail nodes`;
+  if ('scalePool' in action && !capabilities.shrinkPool)
+    return why.shrinkPool ?? `${backend} cannot scale node pools`;
   if ('breakPods' in action) {
     const mode = action.breakPods.mode === 'notready' ? 'not-ready' : action.breakPods.mode;
     if (!capabilities.breakPods.includes(mode))
-      return `${backend} cannot break pods the "${action.breakPods.mode}" way`;
+      return `${backend} cannot break pods the "${action.breakPods.mode}" way${why[`breakPods:${mode}`] ? `: ${why[`breakPods:${mode}`]}` : ''}`;
   }
   if ('setUsage' in action) return `simulated CPU/memory usage (setUsage) is not available on ${backend} yet`;
   return undefined;

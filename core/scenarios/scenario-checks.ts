@@ -2,8 +2,8 @@
 // checks ask the lab's Prometheus/Alertmanager; learnerRan reads the lab's command record.
 import type { Capabilities } from '../backends/cluster-backend.ts';
 import { AlertmanagerApi, PrometheusApi } from '../monitoring/prometheus-api.ts';
-import { isDeploymentAvailable, isNodeReady } from '../stack/readiness.ts';
 import { checkSpec, checkText } from './check-text.ts';
+import { isDeploymentAvailable, isNodeReady } from '../kube/readiness.ts';
 import { readCommands } from './run-files.ts';
 import { checkName, durationMs, type Check, type CompareOp, type Scenario } from './scenario-types.ts';
 import type { ScenarioContext } from './scenario-context.ts';

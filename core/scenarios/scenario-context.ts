@@ -29,7 +29,7 @@ export const openScenarioContext = async (
   const { openLab } = await import('../lab/open-lab.ts');
   const { kubeClients } = await import('../kube/kube-client.ts');
   const { WatchStore } = await import('../kube/watch-store.ts');
-  const { readSimMonitoring } = await import('../monitoring/sim-monitoring.ts');
+  const { readLabMonitoring } = await import('../monitoring/lab-monitoring.ts');
   const opened = await openLab(labName);
   const clients = kubeClients(opened.lab.kubeconfigPath);
   const store = new WatchStore(clients);
@@ -38,7 +38,7 @@ export const openScenarioContext = async (
     ...opened,
     clients,
     store,
-    monitoring: await readSimMonitoring(opened.lab),
+    monitoring: await readLabMonitoring(opened.lab),
     namespace: opened.record.namespace,
     scenarioDir,
     runId,

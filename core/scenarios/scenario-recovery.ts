@@ -1,8 +1,8 @@
 // Rollback, which always runs, and the recovery of a run whose runner died: the next scenario
 // command on the lab rolls it back and marks it aborted.
 import { dirname } from 'node:path';
-import { isAlive } from '../backends/sim/kwokctl.ts';
-import { activeRunId, appendTimeline, clearActiveRun, readRunState, writeRunState, type RunState } from './run-files.ts';
+import { appendTimeline, clearActiveRun, readRunState, writeRunState, type RunState } from './run-files.ts';
+import { isClaimLive, readRunClaim } from './run-claim.ts';
 import { runAction } from './scenario-actions.ts';
 import { openScenarioContext, type ScenarioContext } from './scenario-context.ts';
 import { actionName, type Scenario } from './scenario-types.ts';
@@ -32,10 +32,15 @@ export const rollback = async (ctx: ScenarioContext, scenario: Scenario, state: 
 // A run whose runner died (killed, crashed, machine restarted) is rolled back by the next
 // scenario command on its lab, and marked aborted.
 export const recoverStaleRun = async (labName: string): Promise<RunState | undefined> => {
-  const id = await activeRunId(labName);
-  const state = id ? await readRunState(id) : undefined;
-  if (!id) return undefined;
-  if (state && state.state === 'running' && isAlive(state.pid) && state.pid !== process.pid) return undefined;
+  const claim = await readRunClaim(labName);
+  if (!claim) return undefined;
+  const id = claim.id;
+  const state = await readRunState(id);
+  // A live runner keeps its claim, also while it starts (no run state yet); a run that ended
+  // has nothing left to hold. Claims written before they named their process use the state's.
+  const pid = claim.pid ?? state?.pid;
+  const ended = state !== undefined && state.state !== 'running';
+  if (!ended && pid !== undefined && isClaimLive({ id, pid })) return undefined;
   if (state && state.state === 'running') {
     const { loadScenarioFile } = await import('./load-scenario.ts');
     const loaded = await loadScenarioFile(state.scenarioFile);

@@ -12,15 +12,13 @@ import { stateHome } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { openLab, type OpenLab } from '../lab/open-lab.ts';
-import { readSimMonitoring } from '../monitoring/sim-monitoring.ts';
+import { readLabMonitoring } from '../monitoring/lab-monitoring.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import {
   appendTimeline,
-  clearActiveRun,
   newRunId,
   readControl,
   recordCommand,
-  setActiveRun,
   writeRunState,
   type RunState,
 } from './run-files.ts';
@@ -29,10 +27,11 @@ import { evaluateChecks, uncheckable, type CheckResult } from './scenario-checks
 import type { ScenarioContext } from './scenario-context.ts';
 import { actionName, durationMs, type Action, type LoadedScenario, type Scenario } from './scenario-types.ts';
 import { maxScore, score } from './scoring.ts';
+import { claimRun, releaseRun } from './run-claim.ts';
 import { recoverStaleRun, rollback } from './scenario-recovery.ts';
 import { poolsOf, unknownPoolLines } from './scenario-pools.ts';
 import { waitForChecks } from './step-wait.ts';
-import { labCommand, upCommand } from '../lab/lab-name.ts';
+import { labCommand, upCommand } from '../home/lab-name.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const STEADY_STATE_TIMEOUT_MS = 90_000;
@@ -64,7 +63,7 @@ export const checkRunnable = async (opened: OpenLab, scenario: Scenario, file = 
   const problems: string[] = [];
   if (!scenario.backends.includes(backend.name))
     problems.push(`it runs on ${scenario.backends.join(', ')}, and this lab is ${backend.name}`);
-  const monitoring = await readSimMonitoring(lab);
+  const monitoring = await readLabMonitoring(lab);
   if (scenario.requires.includes('monitoring') && !monitoring)
     problems.push('it needs monitoring, and this lab runs without it');
   problems.push(...unsupportedActions(scenario, backend.capabilities(), backend.name));
@@ -175,28 +174,35 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     await writeRunState(state);
     options.onUpdate?.(state, results);
   };
-  await save();
-  await setActiveRun(opened.lab.name, id);
-  await appendTimeline(id, {
-    type: 'run-start',
-    scenario: scenario.id,
-    lab: opened.lab.name,
-    autoSolve: state.autoSolve,
-  });
-
+  // One run per lab: a second start (this process or another) is refused here, naming the run.
+  const claim = { id, pid: process.pid, scenario: scenario.id, title: scenario.title, startedAt: state.startedAt };
+  await claimRun(opened.lab.name, claim);
   const clients = kubeClients(opened.lab.kubeconfigPath);
   const store = new WatchStore(clients);
   const logLines: string[] = [];
-  const ctx: ScenarioContext = {
-    ...opened,
-    clients,
-    store,
-    monitoring: await readSimMonitoring(opened.lab),
-    namespace: opened.record.namespace,
-    scenarioDir: dirname(file),
-    runId: id,
-    task: quietTask(controller.signal, (l) => logLines.push(l)),
-  };
+  let ctx: ScenarioContext;
+  try {
+    await save();
+    await appendTimeline(id, {
+      type: 'run-start',
+      scenario: scenario.id,
+      lab: opened.lab.name,
+      autoSolve: state.autoSolve,
+    });
+    ctx = {
+      ...opened,
+      clients,
+      store,
+      monitoring: await readLabMonitoring(opened.lab),
+      namespace: opened.record.namespace,
+      scenarioDir: dirname(file),
+      runId: id,
+      task: quietTask(controller.signal, (l) => logLines.push(l)),
+    };
+  } catch (error) {
+    await releaseRun(opened.lab.name, id);
+    throw error;
+  }
   const started = Date.now();
   try {
     await store.start();
@@ -285,7 +291,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       state.reason = 'the steady state did not hold at the end';
     await appendTimeline(id, { type: 'run-end', state: state.state, score: state.score });
     await save();
-    await clearActiveRun(opened.lab.name);
+    await releaseRun(opened.lab.name, id);
   }
   return state;
 };

@@ -1,4 +1,4 @@
-// The schema of a scenario file (scenarios/*.yaml, ../shared/SCENARIOS.md): validates YAML into
+// The schema of a scenario file (scenarios/*.yaml, docs/scenarios.md): validates YAML into
 // exactly the types of scenario-types.ts. Unknown keys are errors everywhere; each action and
 // check is a one-key mapping whose key names it, and an unknown name is answered with the list
 // of known ones. Problems read `<path>: got <found>, expected <what>` (describe-issues.ts).

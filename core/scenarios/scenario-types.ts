@@ -1,4 +1,4 @@
-// The scenario document (../shared/SCENARIOS.md) as TypeScript types. The schema in
+// The scenario document (docs/scenarios.md) as TypeScript types. The schema in
 // scenario-schema.ts validates YAML into exactly these types; the runner reads only these.
 
 export type Level = 'beginner' | 'intermediate' | 'advanced';

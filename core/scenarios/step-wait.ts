@@ -5,7 +5,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScenarioContext } from './scenario-context.ts';
-import { commandsFile, controlFile, readControl, type ControlRequest } from './run-files.ts';
+import { commandsFile } from '../home/paths.ts';
+import { controlFile, readControl, type ControlRequest } from './run-files.ts';
 import { evaluateChecks, MONITORING_CHECKS, type CheckResult } from './scenario-checks.ts';
 import { checkName, type Check } from './scenario-types.ts';
 

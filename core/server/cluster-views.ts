@@ -2,8 +2,8 @@
 // shapes in core/contract/wire-types.ts.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { NodeView, PodView, PoolView, WorkloadView } from '../contract/wire-types.ts';
-import { FAULT_LABEL } from '../backends/sim/sim-backend.ts';
-import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../stack/readiness.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
+import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../kube/readiness.ts';
 import type { Topology } from '../topology/schema.ts';
 
 export const showTaint = (t: { key: string; value?: string; effect: string }): string =>

@@ -9,8 +9,11 @@ import { runCommand } from '../exec/run-command.ts';
 import type { Topology } from '../topology/schema.ts';
 import type { BackendName } from '../backends/cluster-backend.ts';
 
+/** The targets the manifests have an overlay for: each backend's, and EKS (promote). */
+export type OverlayTarget = BackendName | 'eks';
+
 export const MANIFESTS_DIR = fileURLToPath(new URL('../../manifests/', import.meta.url));
-export const overlayDir = (target: BackendName): string => join(MANIFESTS_DIR, 'overlays', target);
+export const overlayDir = (target: OverlayTarget): string => join(MANIFESTS_DIR, 'overlays', target);
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -50,7 +53,7 @@ export const placementProblems = (objects: readonly KubernetesObject[], topology
 // Renders the overlay of a backend and refuses it when placement drifted from the topology.
 export const renderStack = async (
   kubectl: string,
-  target: BackendName,
+  target: OverlayTarget,
   topology: Topology,
 ): Promise<KubernetesObject[]> => {
   const objects = await renderKustomization(kubectl, overlayDir(target));
@@ -66,4 +69,23 @@ export const renderStack = async (
     );
   }
   return objects;
+};
+
+/** Every container image the objects name (containers and init containers), sorted, once each. */
+export const imagesOf = (objects: readonly KubernetesObject[]): string[] => {
+  const images = new Set<string>();
+  for (const object of objects) {
+    const spec = (
+      object as {
+        spec?: {
+          template?: { spec?: V1PodSpec };
+          jobTemplate?: { spec?: { template?: { spec?: V1PodSpec } } };
+        };
+      }
+    ).spec;
+    const pod = spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
+    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])])
+      if (c.image) images.add(c.image);
+  }
+  return [...images].sort();
 };

@@ -15,6 +15,8 @@ export interface KindConfig {
   kind: 'Cluster';
   apiVersion: 'kind.x-k8s.io/v1alpha4';
   name: string;
+  /** Set only when the API server port is chosen (`up --api-port`); kind picks one otherwise. */
+  networking?: { apiServerAddress: string; apiServerPort: number };
   nodes: KindNode[];
 }
 
@@ -32,7 +34,7 @@ const taintPatch = (pool: Pool): string =>
 // never failed by a scenario, and kube-proxy forwards a NodePort from any node.
 export const renderKindConfig = (
   topology: Topology,
-  options: { name: string; nodeImage?: string },
+  options: { name: string; nodeImage?: string; apiServerPort?: number },
 ): KindConfig => {
   const image = options.nodeImage ? { image: options.nodeImage } : {};
   const access = topology.frontendAccess;
@@ -64,6 +66,9 @@ export const renderKindConfig = (
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
     name: options.name,
+    ...(options.apiServerPort !== undefined
+      ? { networking: { apiServerAddress: '127.0.0.1', apiServerPort: options.apiServerPort } }
+      : {}),
     nodes: [...controlPlanes, ...workers],
   };
 };

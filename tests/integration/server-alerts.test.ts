@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../core/contract/router.ts';
 import { TEACHING_QUERIES } from '../../core/contract/teaching-queries.ts';
 import type { AlertsMessage, RangeResult } from '../../core/contract/wire-types.ts';
-import { simBackend } from '../../core/backends/sim/sim-backend.ts';
+import { simBackend } from '../../core/backends/sim/backend.ts';
 import { isKartStreamError, type KartStreamError } from '../../core/errors/kartstream-error.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathDirs } from '../../core/backends/sim/find-on-path.ts';
+import { pathDirs } from '../../core/exec/find-on-path.ts';
 import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
 
 describe('bad input to the lab commands', () => {

@@ -15,9 +15,9 @@ import {
   SIM_BINARY_NAMES,
   type SimBinaryName,
 } from '../../core/backends/sim/binaries.ts';
-import { findOnPath, pathDirs } from '../../core/backends/sim/find-on-path.ts';
+import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
 import { releaseArtifact, simPlatform } from '../../core/backends/sim/release-artifacts.ts';
-import type { DoctorReport } from '../../core/cli/doctor-command.ts';
+import type { DoctorReport } from '../../core/doctor/doctor-report.ts';
 import {
   buildMirrorTree,
   mirrorPath,

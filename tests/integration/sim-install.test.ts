@@ -16,8 +16,8 @@ import {
   simBinaryPath,
   versionArgs,
 } from '../../core/backends/sim/binaries.ts';
-import { findOnPath, pathDirs } from '../../core/backends/sim/find-on-path.ts';
-import type { DoctorReport } from '../../core/cli/doctor-command.ts';
+import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
+import type { DoctorReport } from '../../core/doctor/doctor-report.ts';
 import type { KartStreamError } from '../../core/errors/kartstream-error.ts';
 
 const CLI = resolve(import.meta.dirname, '../../bin/kartstream.js');

@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import { present, waitFor } from '../helpers/wait.ts';
+import { isAlive } from '../../core/exec/process-alive.ts';
+import { labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import { cli, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
 
 describe('sim lab life cycle', () => {

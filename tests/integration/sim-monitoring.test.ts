@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { simBackend } from '../../core/backends/sim/sim-backend.ts';
+import { simBackend } from '../../core/backends/sim/backend.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import type { LabAlert } from '../../core/monitoring/lab-alerts.ts';

@@ -2,7 +2,15 @@
 // the topology's kind config. Faults use what a container engine can really do, and what it
 // cannot do is declared in capabilities() so the scenario runner can refuse a scenario up front.
 import { rm } from 'node:fs/promises';
-import type { Availability, Capabilities, ClusterBackend, LabContext, PodFault } from '../cluster-backend.ts';
+import type {
+  Availability,
+  Capabilities,
+  ClusterBackend,
+  CreateOptions,
+  LabContext,
+  MonitoringPlacement,
+  PodFault,
+} from '../cluster-backend.ts';
 import { describeError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
@@ -24,7 +32,7 @@ import { KIND_CLUSTER_LABEL } from './pins.ts';
 import { KIND_POD_FAULTS } from './pod-faults.ts';
 import { engineProvider } from './preflight-probe.ts';
 import { engineDownFinding } from './preflight-rules.ts';
-import { kindFiles, provisionKindLab, wasCreated } from './provision.ts';
+import { kindFiles, provisionKindLab, shopUrl, wasCreated } from './provision.ts';
 
 /** What kind can do, and why not where it cannot. */
 export const kindCapabilities = (): Capabilities => ({
@@ -32,6 +40,12 @@ export const kindCapabilities = (): Capabilities => ({
   growPool: false,
   shrinkPool: true,
   breakPods: KIND_POD_FAULTS,
+  unsupported: {
+    growPool:
+      'kind cannot add nodes to a running cluster: set pools[].nodes in the topology and recreate the lab, or use --backend sim',
+    'breakPods:failed':
+      'a Deployment pod restarts forever on real containers, so it cannot be made to end Failed: use crashloop or not-ready, or --backend sim',
+  },
   notes: [
     'growPool: kind cannot add nodes to a running cluster; a pool scales between 0 and the size it was created with (set pools[].nodes in the topology and recreate the lab for more)',
     'shrinkPool: emulated by cordon + drain + docker pause; the Node objects stay, NotReady and cordoned, until the pool is scaled back up',
@@ -44,6 +58,8 @@ const noTask = { log: () => undefined };
 
 class KindBackend implements ClusterBackend {
   readonly name = 'kind' as const;
+  // Real containers: Prometheus, Alertmanager and Grafana run as pods on the monitoring pool.
+  readonly monitoring: MonitoringPlacement = { runs: 'in-cluster', overlay: 'kind' };
 
   async detect(): Promise<Availability> {
     const probe = await probeEngine();
@@ -56,9 +72,17 @@ class KindBackend implements ClusterBackend {
     return kindCapabilities();
   }
 
+  // kind installs its pinned binary inside create, after the engine preflight has passed.
+  async ensureTools(): Promise<void> {}
+
+  // The frontend NodePort, mapped by kind on the topology's loopback address.
+  shopUrl(lab: LabContext): string | undefined {
+    return shopUrl(lab.topology);
+  }
+
   // Is part of the ClusterBackend interface.
-  async create(lab: LabContext, task: TaskReporter): Promise<void> {
-    await provisionKindLab(lab, task);
+  async create(lab: LabContext, task: TaskReporter, options: CreateOptions = {}): Promise<void> {
+    await provisionKindLab(lab, task, options);
   }
 
   async delete(lab: LabContext, task: TaskReporter): Promise<void> {

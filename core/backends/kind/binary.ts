@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { runCommand } from '../../exec/run-command.ts';
 import { cacheHome } from '../../home/paths.ts';
-import { findOnPath, isExecutableFile } from '../sim/find-on-path.ts';
+import { findOnPath, isExecutableFile } from '../../exec/find-on-path.ts';
 import { KIND_BINARY_ENV, KIND_VERSION } from './pins.ts';
 
 /** `<cache>/bin/kind-<version>`, e.g. `~/.cache/kartstream/bin/kind-v0.33.0`. */

@@ -1,47 +1,14 @@
-// Image preload: every image the kind overlay names is pulled on the host (in parallel, with
-// progress from the engine's pull events) unless it is there already, then copied into the nodes
-// with `kind load docker-image`. A second `up` finds the images on the host and works offline.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { KubernetesObject, V1PodSpec } from '@kubernetes/client-node';
+// Image preload: every image the lab's manifests name (the caller renders them and passes the
+// list) is pulled on the host (in parallel, with progress from the engine's pull events) unless
+// it is there already, then copied into the nodes with `kind load docker-image`. A second `up` finds the images on the host and works offline.
 import type Docker from 'dockerode';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
-import { MANIFESTS_DIR, overlayDir, renderKustomization } from '../../stack/render-overlay.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import type { EngineProvider } from './engine-endpoint.ts';
 import { kindArgs, runKind } from './kind-cli.ts';
 import { PullProgress, type PullEvent } from './pull-progress.ts';
 
 const PULL_CONCURRENCY = 4;
-
-/** Every container image the objects name (containers and init containers), sorted, once each. */
-export const imagesOf = (objects: readonly KubernetesObject[]): string[] => {
-  const images = new Set<string>();
-  for (const object of objects) {
-    const spec = (
-      object as {
-        spec?: {
-          template?: { spec?: V1PodSpec };
-          jobTemplate?: { spec?: { template?: { spec?: V1PodSpec } } };
-        };
-      }
-    ).spec;
-    const pod = spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
-    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])])
-      if (c.image) images.add(c.image);
-  }
-  return [...images].sort();
-};
-
-/** The overlays a kind lab deploys: the shop's, and the monitoring stack's where it exists. */
-export const kindOverlayDirs = (): string[] => {
-  const monitoring = join(MANIFESTS_DIR, 'monitoring', 'overlays', 'kind');
-  return [overlayDir('kind'), ...(existsSync(monitoring) ? [monitoring] : [])];
-};
-
-/** Every image the kind overlays name, rendered with kubectl's kustomize. */
-export const kindOverlayImages = async (kubectl: string): Promise<string[]> =>
-  imagesOf((await Promise.all(kindOverlayDirs().map((dir) => renderKustomization(kubectl, dir)))).flat());
 
 const isPresent = (docker: Docker, image: string): Promise<boolean> =>
   docker

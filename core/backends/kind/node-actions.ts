@@ -5,7 +5,7 @@
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, type KubeClients } from '../../kube/kube-client.ts';
-import { isNodeReady } from '../../stack/readiness.ts';
+import { isNodeReady } from '../../kube/readiness.ts';
 import type { LabContext } from '../cluster-backend.ts';
 import { listLabContainers, type LabContainer } from './containers.ts';
 import { containerArgs, runContainerCli } from './container-cli.ts';

@@ -14,8 +14,8 @@ export interface KindNodeName {
 }
 
 /** The kind config of a lab: the topology rendered with the pinned node image. */
-export const labKindConfig = (topology: Topology, name: string): KindConfig =>
-  renderKindConfig(topology, { name, nodeImage: KIND_NODE_IMAGE });
+export const labKindConfig = (topology: Topology, name: string, apiServerPort?: number): KindConfig =>
+  renderKindConfig(topology, { name, nodeImage: KIND_NODE_IMAGE, apiServerPort });
 
 /** Node names as kind's MakeNodeNamer gives them, in config order. */
 export const kindNodeNames = (config: KindConfig): KindNodeName[] => {

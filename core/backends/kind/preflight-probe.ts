@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import type { Topology } from '../../topology/schema.ts';
-import { findOnPath } from '../sim/find-on-path.ts';
+import { findOnPath } from '../../exec/find-on-path.ts';
 import { probeEngine, type EngineProbe } from './engine-client.ts';
 import type { EngineProvider } from './engine-endpoint.ts';
 import { evaluatePreflight, kindNeeds, type Finding, type PreflightInputs } from './preflight.ts';

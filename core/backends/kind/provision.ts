@@ -8,15 +8,14 @@ import { ensurePrivateDir } from '../../home/private-files.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { writeLabKubeconfig } from '../../kube/lab-kubeconfig.ts';
 import { WatchStore } from '../../kube/watch-store.ts';
-import { SHOP_NAMESPACE } from '../../lab/lab-record.ts';
-import { waitNodesReady } from '../../stack/readiness.ts';
+import { SHOP_NAMESPACE } from '../../topology/shop.ts';
+import { waitNodesReady } from '../../kube/readiness.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import type { Topology } from '../../topology/schema.ts';
-import type { LabContext } from '../cluster-backend.ts';
-import { findOnPath } from '../sim/find-on-path.ts';
+import type { CreateOptions, LabContext } from '../cluster-backend.ts';
 import { findKind } from './binary.ts';
 import { dockerClient } from './engine-client.ts';
-import { kindOverlayImages, preloadImages } from './images.ts';
+import { preloadImages } from './images.ts';
 import { installKind } from './install.ts';
 import { kindArgs, runKind } from './kind-cli.ts';
 import { kindNodeNames, labKindConfig } from './nodes.ts';
@@ -46,10 +45,11 @@ export const shopUrl = (topology: Topology): string => {
   return `http://${listenAddress.includes(':') ? `[${listenAddress}]` : listenAddress}:${hostPort}`;
 };
 
-const kubectlForRender = async (): Promise<string> =>
-  process.env.KUBECTL ?? (await findOnPath('kubectl')) ?? 'kubectl';
-
-export const provisionKindLab = async (lab: LabContext, task: TaskReporter): Promise<void> => {
+export const provisionKindLab = async (
+  lab: LabContext,
+  task: TaskReporter,
+  options: CreateOptions = {},
+): Promise<void> => {
   task.step('Check the container engine (kind preflight)');
   const report = await kindPreflight(lab.topology);
   for (const f of report.findings)
@@ -62,7 +62,7 @@ export const provisionKindLab = async (lab: LabContext, task: TaskReporter): Pro
 
   const kind = (await findKind()).path ?? (await installKind(task)).path;
   const files = kindFiles(lab);
-  const config = labKindConfig(lab.topology, lab.name);
+  const config = labKindConfig(lab.topology, lab.name, options.apiPort);
   const nodes = kindNodeNames(config);
   await ensurePrivateDir(lab.dir);
   await writeFile(files.config, stringify(config), { mode: 0o600 });
@@ -98,7 +98,7 @@ export const provisionKindLab = async (lab: LabContext, task: TaskReporter): Pro
     await store.stop();
   }
 
-  const images = await kindOverlayImages(await kubectlForRender());
+  const images = [...((await options.images?.()) ?? [])];
   task.step(`Preload ${images.length} images into the nodes (pull on the host, then kind load)`);
   await preloadImages({ docker: dockerClient(endpoint), kind, cluster: lab.name, provider, images }, task);
   task.progress(1, `the shop will answer at ${shopUrl(lab.topology)} once it is deployed`);

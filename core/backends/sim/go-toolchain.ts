@@ -3,7 +3,7 @@
 import { describeError } from '../../errors/kartstream-error.ts';
 import { runCommand } from '../../exec/run-command.ts';
 import { atLeast, parseGoVersion } from './go-modules.ts';
-import { findOnPath } from './find-on-path.ts';
+import { findOnPath } from '../../exec/find-on-path.ts';
 
 export const MIN_GO: readonly [number, number] = [1, 26];
 

@@ -1,6 +1,6 @@
 // Runs kwokctl for one lab. Its work dir lives inside the lab dir (never ~/.kwok), and it is
 // always given a kubeconfig path of its own so it never edits the user's ~/.kube/config.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LabContext } from '../cluster-backend.ts';
@@ -46,18 +46,3 @@ export const labProcesses = async (
 
 export const labPids = async (lab: Pick<LabContext, 'dir' | 'name'>): Promise<number[]> =>
   (await labProcesses(lab)).map((p) => p.pid);
-
-// Alive means running: a zombie (exited, not yet reaped by a parent) counts as gone.
-export const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-};

@@ -69,7 +69,9 @@ const requireWorkload = async ({ record, lab }: OpenLab, name: string): Promise<
 const requireCanFailNodes = ({ record, backend }: OpenLab): void => {
   if (!backend.capabilities().failNode)
     throw new KartStreamError('backend-unavailable', `the ${record.backend} backend cannot fail nodes`, {
-      details: backend.capabilities().notes,
+      details: [backend.capabilities().unsupported.failNode ?? '', ...backend.capabilities().notes].filter(
+        Boolean,
+      ),
     });
 };
 
@@ -102,7 +104,9 @@ export const createActionsService = (ctx: ServiceContext): KartStreamServices['a
         'backend-unavailable',
         `the ${record.backend} backend cannot grow pool ${pool} beyond the ${spec.nodes} node(s) it was created with`,
         {
-          details: can.notes.filter((n) => n.startsWith('growPool')),
+          details: can.unsupported.growPool
+            ? [can.unsupported.growPool]
+            : can.notes.filter((n) => n.startsWith('growPool')),
           fix: `pick 0 to ${spec.nodes} nodes, or use a sim lab for bigger pools`,
         },
       );
@@ -134,7 +138,10 @@ export const createActionsService = (ctx: ServiceContext): KartStreamServices['a
         'backend-unavailable',
         `the ${open.record.backend} backend cannot break pods the "${mode}" way`,
         {
-          details: can.notes.filter((n) => n.startsWith('breakPods')),
+          details: [
+            can.unsupported[`breakPods:${fault}`] ?? '',
+            ...can.notes.filter((n) => n.startsWith('breakPods')),
+          ].filter(Boolean),
           fix: `use ${can.breakPods.map((f) => (f === 'not-ready' ? 'notready' : f)).join(' or ')}`,
         },
       );

@@ -3,14 +3,15 @@
 // Grafana), or a sim lab whose monitoring processes have not started.
 import { labDir } from '../../home/paths.ts';
 import type { LabRecord } from '../../lab/lab-record.ts';
-import { readSimMonitoring, type SimMonitoring } from '../../monitoring/sim-monitoring.ts';
-import { upCommand } from '../../lab/lab-name.ts';
+import { upCommand } from '../../home/lab-name.ts';
+import { backendByName } from '../../backends/choose-backend.ts';
+import { readLabMonitoring, runsOnHost, type MonitoringEndpoints } from '../../monitoring/lab-monitoring.ts';
 
-export type LabMonitoring = { monitoring: SimMonitoring } | { reason: string; fix: string };
+export type LabMonitoring = { monitoring: MonitoringEndpoints } | { reason: string; fix: string };
 
 export const labMonitoring = async (record: LabRecord): Promise<LabMonitoring> => {
   const lab = record.name;
-  if (record.backend !== 'sim')
+  if (!runsOnHost(backendByName(record.backend).monitoring))
     return {
       reason: `lab ${lab} runs Prometheus and Alertmanager inside its ${record.backend} cluster, which the app does not query`,
       fix: "open the lab's Grafana for its alerts and charts",
@@ -20,7 +21,7 @@ export const labMonitoring = async (record: LabRecord): Promise<LabMonitoring> =
       reason: `lab ${lab} runs without monitoring`,
       fix: `start its Prometheus and Alertmanager: ${upCommand(lab)}`,
     };
-  const monitoring = await readSimMonitoring({ dir: labDir(lab) });
+  const monitoring = await readLabMonitoring({ dir: labDir(lab) });
   if (!monitoring)
     return {
       reason: `the monitoring of lab ${lab} is not running (the lab is ${record.state})`,

@@ -8,18 +8,17 @@ import type { KartStreamServices } from '../../contract/services.ts';
 import type { DoctorFinding, LabInfo, LabSummary, TaskSummary } from '../../contract/wire-types.ts';
 import type { CreateLabInput } from '../../contract/inputs.ts';
 import { backendByName, chooseBackend } from '../../backends/choose-backend.ts';
-import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../../cli/doctor-command.ts';
+import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../../doctor/doctor-report.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { labDir } from '../../home/paths.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { downLab } from '../../lab/down-lab.ts';
-import { checkLabName, upCommand } from '../../lab/lab-name.ts';
+import { checkLabName, upCommand } from '../../home/lab-name.ts';
 import { labContext, listLabNames, readLabRecord } from '../../lab/lab-record.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
-import { resetLab } from '../../lab/reset-lab.ts';
+import { resetLab } from '../../scenarios/reset-lab.ts';
 import { upLab } from '../../lab/up-lab.ts';
-import { requireMonitoringBinaries } from '../../monitoring/monitoring-binaries.ts';
-import { readSimMonitoring } from '../../monitoring/sim-monitoring.ts';
+import { readLabMonitoring, requireMonitoringTools } from '../../monitoring/lab-monitoring.ts';
 import type { RunTaskOptions, TaskReporter } from '../../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../../topology/load-topology.ts';
 import type { ServiceContext } from './service-context.ts';
@@ -148,16 +147,16 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
       existing && !input.backend
         ? backendByName(existing.backend)
         : (await chooseBackend(input.backend)).backend;
-    if (!existing && backend.name !== 'sim') {
+    if (!existing) {
       const availability = await backend.detect();
-      if (!availability.available)
+      if (!availability.available && !availability.installable)
         throw new KartStreamError(
           'backend-unavailable',
           `the ${backend.name} backend cannot run here: ${availability.reason}`,
           { fix: `${availability.fix ?? 'see the doctor on the Labs page'}; or pick the sim backend` },
         );
     }
-    if (backend.name === 'sim' && input.monitoring) await requireMonitoringBinaries();
+    if (input.monitoring) await requireMonitoringTools(backend.monitoring);
     const { taskId } = ctx.tasks.start(
       `Create lab ${name} (${backend.name})`,
       { kind: 'lab-create', lab: name },
@@ -183,7 +182,7 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         if (!record) continue;
         labs.push({
           name: record.name,
-          backend: record.backend === 'kind' ? 'kind' : 'sim',
+          backend: record.backend,
           state: record.state,
           createdAt: record.createdAt,
           monitoring: record.monitoring,
@@ -196,7 +195,7 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
       const { record, lab } = await openKnownLab(name);
       const info: LabInfo = {
         name: record.name,
-        backend: record.backend === 'kind' ? 'kind' : 'sim',
+        backend: record.backend,
         state: record.state,
         createdAt: record.createdAt,
         namespace: record.namespace,
@@ -207,24 +206,24 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         const server = kubeClients(lab.kubeconfigPath).config.getCurrentCluster()?.server;
         if (server) info.apiServer = server;
       }
-      const monitoring = await readSimMonitoring(lab);
+      const monitoring = await readLabMonitoring(lab);
       if (monitoring)
         info.monitoring = { prometheusUrl: monitoring.prometheus, alertmanagerUrl: monitoring.alertmanager };
-      if (record.backend === 'kind')
-        info.shopUrl = `http://${lab.topology.frontendAccess.listenAddress}:${lab.topology.frontendAccess.hostPort}`;
+      const shopUrl = backendByName(record.backend).shopUrl(lab);
+      if (shopUrl) info.shopUrl = shopUrl;
       return info;
     },
 
     backendChoice: async (requested) => {
       const choice = await chooseBackend(requested);
       if (!requested)
-        return { backend: choice.backend.name === 'kind' ? 'kind' : 'sim', reason: choice.reason };
+        return { backend: choice.backend.name, reason: choice.reason };
       // Picked by hand: say whether it can run here.
       const availability = await choice.backend.detect();
       const reason = availability.available
         ? `you picked ${requested}, and it can run here`
-        : requested === 'sim'
-          ? `you picked sim; ${availability.reason}, which the first lab builds (this takes several minutes)`
+        : availability.installable
+          ? `you picked ${requested}; ${availability.reason}, which the first lab builds (this takes several minutes)`
           : `you picked ${requested}, but it cannot run here: ${availability.reason}`;
       return { backend: requested, reason };
     },

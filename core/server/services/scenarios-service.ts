@@ -5,7 +5,7 @@
 import type { StartScenarioInput } from '../../contract/inputs.ts';
 import type { KartStreamServices } from '../../contract/services.ts';
 import type { RunView } from '../../contract/wire-types.ts';
-import { isAlive } from '../../backends/sim/kwokctl.ts';
+import { isAlive } from '../../exec/process-alive.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { requireLabRecord } from '../../lab/lab-record.ts';
 import { openLab } from '../../lab/open-lab.ts';
@@ -27,7 +27,7 @@ import { scenarioProgress } from './scenario-progress.ts';
 import { checkRunId, RunStore } from './scenario-run-store.ts';
 import { runView, scenarioDetail, scenarioSummary, timelineEntries, withCommands } from './scenario-views.ts';
 import type { ServiceContext } from './service-context.ts';
-import { labCommand, upCommand } from '../../lab/lab-name.ts';
+import { labCommand, upCommand } from '../../home/lab-name.ts';
 
 /** How long hint and solution wait for the runner to act (it reads requests between checks). */
 const CONTROL_TIMEOUT_MS = 30_000;

@@ -11,7 +11,7 @@ import { engineDownFinding } from '../../../core/backends/kind/preflight-rules.t
 import type { LabContext } from '../../../core/backends/cluster-backend.ts';
 import { kubeClients } from '../../../core/kube/kube-client.ts';
 import { labContext, requireLabRecord } from '../../../core/lab/lab-record.ts';
-import { isNodeReady } from '../../../core/stack/readiness.ts';
+import { isNodeReady } from '../../../core/kube/readiness.ts';
 import type { TaskReporter } from '../../../core/tasks/task.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { cli, useTempHome } from '../helpers/lab-env.ts';

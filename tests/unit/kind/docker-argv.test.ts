@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { containerArgs, containerCli } from '../../../core/backends/kind/container-cli.ts';
 import { clusterFilter } from '../../../core/backends/kind/containers.ts';
-import { findOnPath } from '../../../core/backends/sim/find-on-path.ts';
+import { findOnPath } from '../../../core/exec/find-on-path.ts';
 import { NO_ENGINE_HOST, readJson } from './helpers.ts';
 
 const docker = await findOnPath('docker');

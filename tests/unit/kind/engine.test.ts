@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { probeEngine } from '../../../core/backends/kind/engine-client.ts';
 import { resolveEngineEndpoint, type EndpointEnv } from '../../../core/backends/kind/engine-endpoint.ts';
 import { evaluatePreflight, kindNeeds } from '../../../core/backends/kind/preflight.ts';
-import { findOnPath } from '../../../core/backends/sim/find-on-path.ts';
+import { findOnPath } from '../../../core/exec/find-on-path.ts';
 import { loadTopology } from '../../../core/topology/load-topology.ts';
 import { FIXTURES } from './helpers.ts';
 

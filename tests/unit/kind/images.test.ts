@@ -3,14 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  imagesOf,
-  inParallel,
-  kindOverlayDirs,
-  kindOverlayImages,
-} from '../../../core/backends/kind/images.ts';
+import { inParallel } from '../../../core/backends/kind/images.ts';
 import { PullProgress, type PullEvent } from '../../../core/backends/kind/pull-progress.ts';
-import { overlayDir, renderKustomization } from '../../../core/stack/render-overlay.ts';
+import { imagesOf, overlayDir, renderKustomization } from '../../../core/stack/render-overlay.ts';
 import { FIXTURES } from './helpers.ts';
 
 const events = (file: string): PullEvent[] =>
@@ -23,10 +18,6 @@ describe('the images the kind overlay names', () => {
   it('are the shop’s eleven, pinned (never :latest), each once', async () => {
     const images = imagesOf(await renderKustomization(process.env.KUBECTL ?? 'kubectl', overlayDir('kind')));
     expect(images).toHaveLength(11);
-    // What the preload pulls: these, plus the monitoring overlay's where manifests/monitoring has one.
-    const preloaded = await kindOverlayImages(process.env.KUBECTL ?? 'kubectl');
-    expect(preloaded).toEqual(expect.arrayContaining(images));
-    expect(kindOverlayDirs()[0]).toBe(overlayDir('kind'));
     expect(images.filter((i) => /\/microservices-demo\/frontend:v0\.10\.6$/.test(i))).toHaveLength(1);
     expect(images.some((i) => i.startsWith('redis:'))).toBe(true);
     for (const image of images) expect(image).not.toMatch(/:latest$|^[^:]+$/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKartStreamError, type KartStreamError } from '../../../core/errors/kartstream-error.ts';
-import { DEFAULT_LAB_NAME, labCommand, upCommand } from '../../../core/lab/lab-name.ts';
+import { DEFAULT_LAB_NAME, labCommand, upCommand } from '../../../core/home/lab-name.ts';
 import { requireLabRecord } from '../../../core/lab/lab-record.ts';
 
 describe('upCommand and labCommand', () => {

@@ -2,7 +2,7 @@
 // shipped topology's sim nodes) and from pods as the API returns them.
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { FAULT_LABEL } from '../../../core/backends/sim/sim-backend.ts';
+import { FAULT_LABEL } from '../../../core/backends/sim/pod-faults.ts';
 import { nodeView, podView, poolViews, workloadView } from '../../../core/server/cluster-views.ts';
 import { explainPending } from '../../../core/stack/explain-pending.ts';
 import { loadTopology } from '../../../core/topology/load-topology.ts';

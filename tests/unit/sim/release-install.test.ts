@@ -14,7 +14,7 @@ import {
   type SimBinaryName,
 } from '../../../core/backends/sim/binaries.ts';
 import { bundleSimBinaries, importSimBundle, BUNDLE_MANIFEST } from '../../../core/backends/sim/bundle.ts';
-import { findOnPath, pathDirs } from '../../../core/backends/sim/find-on-path.ts';
+import { findOnPath, pathDirs } from '../../../core/exec/find-on-path.ts';
 import { installSimBinaries } from '../../../core/backends/sim/install.ts';
 import { readProvenance, simProvenanceRows } from '../../../core/backends/sim/provenance.ts';
 import { releaseArtifact, simPlatform } from '../../../core/backends/sim/release-artifacts.ts';

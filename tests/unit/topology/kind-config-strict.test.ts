@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../core/exec/run-command.ts';
-import { DEFAULT_LAB_NAME } from '../../../core/lab/lab-name.ts';
+import { DEFAULT_LAB_NAME } from '../../../core/home/lab-name.ts';
 import { loadTopology, renderKindConfig } from '../../../core/topology/index.ts';
 import { buildGoTool } from '../../tools/build-go-tool.ts';
 

@@ -1,7 +1,7 @@
 // Readiness waits that read the watch store: nodes Ready, Deployments available. When a wait
 // times out, its message says what is still missing and why (e.g. the scheduler's reason).
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
-import type { WaitOptions, WatchStore } from '../kube/watch-store.ts';
+import type { WaitOptions, WatchStore } from './watch-store.ts';
 
 export const isNodeReady = (node: V1Node): boolean =>
   node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;

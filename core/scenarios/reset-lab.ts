@@ -5,12 +5,12 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labRulesDir } from '../monitoring/lab-rules.ts';
-import { openScenarioContext } from '../scenarios/scenario-context.ts';
-import { runAction } from '../scenarios/scenario-actions.ts';
-import { recoverStaleRun } from '../scenarios/scenario-recovery.ts';
-import { activeRunId, readRunState, requestControl } from '../scenarios/run-files.ts';
-import type { Action } from '../scenarios/scenario-types.ts';
-import { isAlive } from '../backends/sim/kwokctl.ts';
+import { openScenarioContext } from './scenario-context.ts';
+import { runAction } from './scenario-actions.ts';
+import { recoverStaleRun } from './scenario-recovery.ts';
+import { activeRunId, readRunState, requestControl } from './run-files.ts';
+import type { Action } from './scenario-types.ts';
+import { isAlive } from '../exec/process-alive.ts';
 import { labDir } from '../home/paths.ts';
 
 export const resetLab = async (name: string, log: (line: string) => void): Promise<void> => {
