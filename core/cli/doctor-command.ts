@@ -19,7 +19,7 @@ import {
   type KindDoctorSection,
 } from '../backends/kind/doctor-section.ts';
 import { probeDockerEngine } from '../backends/docker-engine.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 
 export interface ToolStatus {
   path?: string;
@@ -174,11 +174,8 @@ export const addDoctorCommand = (program: Command, out: Output): void => {
     .description('check what this machine has for each backend and what `up` would use')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: { output: string }) => {
-      if (opts.output !== 'text' && opts.output !== 'json')
-        throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(opts.output)}`, {
-          fix: 'use -o text or -o json',
-        });
+      const format = outputFormat(opts.output, ['text', 'json'] as const);
       const report = await collectDoctorReport();
-      out.print(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderDoctorReport(report));
+      out.print(format === 'json' ? JSON.stringify(report, null, 2) : renderDoctorReport(report));
     });
 };

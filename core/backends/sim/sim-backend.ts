@@ -4,7 +4,8 @@
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
+import { mergePatch } from '../../kube/patch-options.ts';
 import type {
   Availability,
   Capabilities,
@@ -283,9 +284,6 @@ const waitGone = async (pids: number[], ms: number): Promise<boolean> => {
 const ignoreNotFound = (error: unknown) => {
   if (apiStatus(error) !== 404) throw error;
 };
-
-// client-node 1.x sends JSON patches by default; a merge patch says what we mean.
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 // The sim backend, behind the ClusterBackend interface.
 export const simBackend = (): ClusterBackend => new SimBackend();
