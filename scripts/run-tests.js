@@ -9,10 +9,21 @@ const root = join(import.meta.dirname, '..');
 const report = join(root, 'test-results', 'vitest.json');
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const run = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  process.execPath,
+  [
+    vitest,
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 let summary = 'Tests: no result file (Vitest did not finish)';
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));

@@ -1,20 +1,10 @@
 // Free-play actions on a lab, for learners and for scenario solutions:
 //   kartstream node fail|heal NODE...   kartstream pool scale POOL --nodes N   kartstream rules add FILE
 import type { Command } from 'commander';
-import { KartStreamError } from '../errors/kartstream-error.ts';
 import { DEFAULT_LAB_NAME } from '../home/lab-name.ts';
+import { NODE_COUNT, wholeNumberOption } from './number-option.ts';
 import type { Output } from './output.ts';
 import { taskEventPrinter } from './task-output.ts';
-
-const parseCount = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 5000)
-    throw new KartStreamError(
-      'invalid-input',
-      `--nodes: got ${JSON.stringify(value)}, expected a whole number 0-5000`,
-    );
-  return n;
-};
 
 export const addActionCommands = (program: Command, out: Output): void => {
   const node = program.command('node').description('break and repair nodes of a lab');
@@ -49,7 +39,7 @@ export const addActionCommands = (program: Command, out: Output): void => {
     .requiredOption('--nodes <n>', 'the number of nodes')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
     .action(async (pool: string, opts: { nodes: string; name: string }) => {
-      const nodes = parseCount(opts.nodes);
+      const nodes = wholeNumberOption('--nodes', opts.nodes, NODE_COUNT);
       const { openLab } = await import('../lab/open-lab.ts');
       const { runTask } = await import('../tasks/task.ts');
       const { lab, backend } = await openLab(opts.name);

@@ -1,10 +1,9 @@
 // `kartstream doctor`: the doctor's report (core/doctor) as text for people, `-o json` for scripts.
 import type { Command } from 'commander';
 import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../doctor/doctor-report.ts';
-import { KartStreamError } from '../errors/kartstream-error.ts';
 import { renderKindDoctorSection } from '../backends/kind/doctor-section.ts';
 import { renderProvenanceRows } from '../backends/sim/provenance.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 
 const toolLine = (label: string, tool: ToolStatus, extra = '') =>
   `  ${label.padEnd(14)} ${tool.path ? `${tool.version ? `${tool.version} ` : ''}${tool.path}` : ''}${tool.problem ? `${tool.path ? ' — ' : ''}${tool.problem}` : ''}${extra}`;
@@ -39,11 +38,8 @@ export const addDoctorCommand = (program: Command, out: Output): void => {
     .description('check what this machine has for each backend and what `up` would use')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: { output: string }) => {
-      if (opts.output !== 'text' && opts.output !== 'json')
-        throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(opts.output)}`, {
-          fix: 'use -o text or -o json',
-        });
+      const format = outputFormat(opts.output, ['text', 'json'] as const);
       const report = await collectDoctorReport();
-      out.print(opts.output === 'json' ? JSON.stringify(report, null, 2) : renderDoctorReport(report));
+      out.print(format === 'json' ? JSON.stringify(report, null, 2) : renderDoctorReport(report));
     });
 };

@@ -8,7 +8,7 @@ import { KIND_NODE_IMAGE, KIND_VERSION } from '../backends/kind/pins.ts';
 import { kindPreflight, renderFindings } from '../backends/kind/preflight-probe.ts';
 import { runTask } from '../tasks/task.ts';
 import { loadTopology } from '../topology/load-topology.ts';
-import type { Output } from './output.ts';
+import { outputFormat, type Output } from './output.ts';
 import { taskEventPrinter } from './task-output.ts';
 
 export const addKindCommand = (program: Command, out: Output): void => {
@@ -38,13 +38,10 @@ export const addKindCommand = (program: Command, out: Output): void => {
     .option('--topology <file>', 'topology file (default: infra/topology.yaml)')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: { topology?: string; output: string }) => {
-      if (opts.output !== 'text' && opts.output !== 'json')
-        throw new KartStreamError('invalid-input', `unknown output format ${JSON.stringify(opts.output)}`, {
-          fix: 'use -o text or -o json',
-        });
+      const format = outputFormat(opts.output, ['text', 'json'] as const);
       const report = await kindPreflight(await loadTopology(opts.topology));
       out.print(
-        opts.output === 'json'
+        format === 'json'
           ? JSON.stringify({ ok: report.ok, findings: report.findings }, null, 2)
           : [
               `kind preflight: ${report.ok ? 'ok' : 'up --backend kind would stop here'}`,

@@ -1,24 +1,13 @@
 // The lab life cycle on the command line: up, status, kubeconfig, down. The engine is imported
 // when a command runs, so `--help` and light commands start fast.
 import type { Command } from 'commander';
-import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
+import { wholeNumberOption } from './number-option.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from '../text/table.ts';
-
-const parsePort = (value: string): number => {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new KartStreamError(
-      'invalid-input',
-      `--api-port: got ${JSON.stringify(value)}, expected a port number 1-65535`,
-    );
-  }
-  return port;
-};
 
 const renderSnapshot = (s: LabSnapshot): string => {
   const podsByNode = new Map<string, string[]>();
@@ -107,7 +96,10 @@ export const addLabCommands = (program: Command, out: Output): void => {
         monitoring: boolean;
       }) => {
         const format = outputFormat(opts.output, ['table', 'json'] as const);
-        const apiPort = opts.apiPort === undefined ? undefined : parsePort(opts.apiPort);
+        const apiPort =
+          opts.apiPort === undefined
+            ? undefined
+            : wholeNumberOption('--api-port', opts.apiPort, { min: 1, max: 65535, what: 'a port number' });
         const { upLab } = await import('../lab/up-lab.ts');
         const result = await cancelOnInterrupt(out, (signal) =>
           upLab(

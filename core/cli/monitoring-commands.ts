@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME, upCommand } from '../home/lab-name.ts';
+import { wholeNumberOption } from './number-option.ts';
 import { outputFormat, type Output } from './output.ts';
 import { table } from '../text/table.ts';
 
@@ -82,7 +83,7 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
       const { runLabAgent } = await import('../monitoring/lab-agent.ts');
       await runLabAgent({
         kubeconfigPath: opts.kubeconfig,
-        port: Number(opts.port),
+        port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
         alertHistoryPath: opts.history,
       });
     });

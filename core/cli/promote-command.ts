@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { PromoteStatus } from '../promote/status.ts';
+import { NODE_COUNT, wholeNumberOption } from './number-option.ts';
 import { outputFormat, type Output } from './output.ts';
 import { cancelOnInterrupt, taskEventPrinter } from './task-output.ts';
 import { table } from '../text/table.ts';
@@ -149,12 +150,7 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     .option('--verbose', 'print every log line of the task')
     .action(async (o: CommonOpts & { pool: string; nodes: string }) => {
       const format = outputFormat(o.output, ['table', 'json'] as const);
-      const nodes = Number(o.nodes);
-      if (!/^\d+$/.test(o.nodes))
-        throw new KartStreamError(
-          'invalid-input',
-          `--nodes: got ${JSON.stringify(o.nodes)}, expected a whole number ≥ 0`,
-        );
+      const nodes = wholeNumberOption('--nodes', o.nodes, NODE_COUNT);
       const { scalePromotedPool } = await load.scale();
       const result = await cancelOnInterrupt(out, (signal) =>
         scalePromotedPool(

@@ -3,8 +3,8 @@
 // and the e2e tests read; everything else goes to stderr and never carries the token.
 import { Option, type Command } from 'commander';
 import { execa } from 'execa';
-import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
+import { wholeNumberOption } from './number-option.ts';
 import type { Output } from './output.ts';
 
 export interface ServeOptions {
@@ -13,15 +13,6 @@ export interface ServeOptions {
   open?: boolean;
   desktop?: boolean;
 }
-
-const parsePort = (value: string): number => {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new KartStreamError('invalid-input', `--port: got ${JSON.stringify(value)}, expected 0-65535`, {
-      fix: 'use --port 8080, or leave it out (or --port 0) to get a free port',
-    });
-  return port;
-};
 
 /** How to open a URL in the system browser here, or why it cannot be done. */
 const browserOpener = (): { command: string; args: string[] } | { why: string } => {
@@ -86,7 +77,15 @@ const withDeadline = async (what: string, work: Promise<void>, ms: number, out: 
 
 export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
   const defaultLab = opts.name === undefined ? DEFAULT_LAB_NAME : checkLabName(opts.name);
-  const port = opts.port === undefined ? 0 : parsePort(opts.port);
+  const port =
+    opts.port === undefined
+      ? 0
+      : wholeNumberOption('--port', opts.port, {
+          min: 0,
+          max: 65535,
+          what: 'a port number',
+          fix: 'use --port 8080, or leave it out (or --port 0) to get a free port',
+        });
   // The engine is loaded when the command runs, so `--help` stays fast.
   const { ensureRendererBuilt } = await import('../server/renderer-assets.ts');
   const { createServices } = await import('../server/services/index.ts');

@@ -26,10 +26,14 @@ export interface AppInfo {
 
 export interface LabSummary {
   name: string;
-  backend: BackendName;
-  state: 'creating' | 'ready' | 'failed';
+  /** `unknown` only for a broken lab, whose record cannot be read. */
+  backend: BackendName | 'unknown';
+  /** `broken`: the lab's folder is there but its record cannot be read (see `problem`). */
+  state: 'creating' | 'ready' | 'failed' | 'broken';
   createdAt: string;
   monitoring: boolean;
+  /** Why a broken lab is broken: the error, the record's path and what to do. */
+  problem?: { message: string; path: string; fix?: string };
 }
 
 export interface BackendChoiceView {
@@ -207,7 +211,10 @@ export type ClusterMessage =
       deletedWorkloads: string[];
       at: number;
     }
-  | { type: 'offline'; message: string; at: number };
+  | { type: 'offline'; message: string; at: number }
+  /** The lab answers but some of its watches could not be restarted: what is shown may be out of
+   * date. `reason` says why; null when every watch runs again. */
+  | { type: 'stale'; reason: string | null; at: number };
 
 // ---- scenarios --------------------------------------------------------------------------
 

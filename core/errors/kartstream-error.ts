@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'cluster-failed'
   | 'timeout'
   | 'canceled'
-  | 'conflict';
+  | 'conflict'
+  /** Reading or writing KartStream's own files (records, logs) failed. */
+  | 'io-failed'
+  /** A record KartStream wrote (lab, promote, task) cannot be parsed. */
+  | 'corrupt-record';
 
 export interface KartStreamErrorOptions {
   fix?: string;

@@ -25,4 +25,3 @@ export const writeCliShim = async (labDir: string): Promise<string> => {
   await writeFile(join(dir, 'kartstream'), script, { mode: 0o700 });
   return dir;
 };
-

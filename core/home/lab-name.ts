@@ -6,6 +6,9 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 export const DEFAULT_LAB_NAME = process.env.KARTSTREAM_LAB || 'kartstream';
 const LAB_NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
+// True when `name` is a valid lab name.
+export const isLabName = (name: string): boolean => LAB_NAME.test(name);
+
 // Returns the name when it is valid; otherwise throws with a suggestion.
 export const checkLabName = (name: string): string => {
   if (LAB_NAME.test(name)) return name;

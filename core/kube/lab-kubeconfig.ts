@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { writePrivateFile } from '../home/private-files.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 
 interface KubeconfigFile {
   clusters: { name: string; cluster: Record<string, unknown> }[];
@@ -36,7 +37,10 @@ export const writeLabKubeconfig = async (
   const original = parse(await readFile(source, 'utf8')) as KubeconfigFile;
   const cluster = original.clusters[0];
   const user = original.users[0];
-  if (!cluster || !user) throw new Error(`kubeconfig ${source} has no cluster or user`);
+  if (!cluster || !user)
+    throw new KartStreamError('cluster-failed', `kubeconfig ${source} has no cluster or user`, {
+      fix: 'delete the lab and create it again (npx kartstream down, then npx kartstream up)',
+    });
   const id = `kartstream-${name}`;
   const config = {
     apiVersion: 'v1',

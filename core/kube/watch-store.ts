@@ -10,7 +10,7 @@ import {
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { KartStreamError } from '../errors/kartstream-error.ts';
+import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
 import type { KubeClients } from './kube-client.ts';
 
 type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
@@ -35,6 +35,9 @@ export class WatchStore {
   private readonly listeners = new Set<() => void>();
   private readonly objectListeners = new Set<(change: ObjectChange) => void>();
   private readonly errorListeners = new Set<(error: unknown) => void>();
+  private readonly staleListeners = new Set<(reason: string | undefined) => void>();
+  /** Kinds whose watch could not be restarted, with the reason. */
+  private readonly staleKinds = new Map<ObjectChange['kind'], string>();
   private readonly nodeInformer: Watched<V1Node>;
   private readonly podInformer: Watched<V1Pod>;
   private readonly deploymentInformer: Watched<V1Deployment>;
@@ -65,17 +68,65 @@ export class WatchStore {
         for (const listener of [...this.objectListeners]) listener({ kind, type, object });
         this.notify();
       });
-    // A dropped watch (apiserver restart, network blip) is listed and watched again.
+    // A dropped watch (apiserver restart, network blip) is listed and watched again. A restart
+    // that fails (its list or its watch) makes the kind stale, and is tried again until one works.
+    let restarting = false;
+    let failedDuringRestart = false;
+    const scheduleRestart = () => {
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        this.restarts.delete(timer);
+        if (this.stopped) return;
+        restarting = true;
+        failedDuringRestart = false;
+        informer.start().then(
+          () => {
+            restarting = false;
+            if (!failedDuringRestart) this.setStale(kind, undefined);
+          },
+          (error: unknown) => {
+            restarting = false;
+            if (this.stopped) return;
+            this.setStale(kind, error);
+            scheduleRestart();
+          },
+        );
+      }, RESTART_DELAY_MS);
+      this.restarts.add(timer);
+    };
     informer.on('error', (error: unknown) => {
       this.errors += 1;
       for (const listener of [...this.errorListeners]) listener(error);
       if (this.stopped) return;
-      const timer = setTimeout(() => {
-        this.restarts.delete(timer);
-        if (!this.stopped) informer.start().catch(() => undefined);
-      }, RESTART_DELAY_MS);
-      this.restarts.add(timer);
+      if (restarting) {
+        failedDuringRestart = true;
+        this.setStale(kind, error);
+      }
+      scheduleRestart();
     });
+  }
+
+  private setStale(kind: ObjectChange['kind'], error: unknown): void {
+    const before = this.stale();
+    if (error === undefined) this.staleKinds.delete(kind);
+    else this.staleKinds.set(kind, describeError(error).split('\n')[0] ?? String(error));
+    const after = this.stale();
+    if (after !== before) for (const listener of [...this.staleListeners]) listener(after);
+  }
+
+  // Why some of the store may be out of date (a watch that could not be restarted), or
+  // undefined when every watch runs.
+  stale(): string | undefined {
+    if (this.staleKinds.size === 0) return undefined;
+    const kinds = [...this.staleKinds.keys()];
+    const reasons = [...new Set(this.staleKinds.values())];
+    return `the ${kinds.join(', ')} watch${kinds.length > 1 ? 'es' : ''} could not be restarted (${reasons.join('; ')}); what is shown of them may be out of date, trying again every ${RESTART_DELAY_MS / 1000} s`;
+  }
+
+  // Calls `listener` with the new stale() whenever it changes; returns the unsubscribe.
+  onStaleChange(listener: (reason: string | undefined) => void): () => void {
+    this.staleListeners.add(listener);
+    return () => this.staleListeners.delete(listener);
   }
 
   // Lists everything once and starts watching; resolves when the first lists are in.
@@ -91,6 +142,7 @@ export class WatchStore {
     this.listeners.clear();
     this.objectListeners.clear();
     this.errorListeners.clear();
+    this.staleListeners.clear();
   }
 
   nodes = (): readonly V1Node[] => this.nodeInformer.list();

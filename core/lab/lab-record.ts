@@ -6,7 +6,7 @@ import type { BackendName, LabContext } from '../backends/cluster-backend.ts';
 import { labDir, labsDir } from '../home/paths.ts';
 import { writePrivateJson } from '../home/private-files.ts';
 import { loadTopology } from '../topology/load-topology.ts';
-import { KartStreamError } from '../errors/kartstream-error.ts';
+import { KartStreamError, type ErrorCode } from '../errors/kartstream-error.ts';
 import { checkLabName, upCommand } from '../home/lab-name.ts';
 
 export interface LabRecord {
@@ -30,15 +30,51 @@ export const labKubeconfigPath = (name: string): string => join(labDir(name), 'k
 export const writeLabRecord = (record: LabRecord): Promise<void> =>
   writePrivateJson(labRecordPath(record.name), record);
 
-// The lab's record, or undefined when there is no such lab.
+// The lab's record, or undefined when there is no such lab. A record that cannot be read or
+// parsed is an error naming the file, never "no such lab".
 export const readLabRecord = async (name: string): Promise<LabRecord | undefined> => {
+  const path = labRecordPath(checkLabName(name));
+  let text: string;
   try {
-    return JSON.parse(await readFile(labRecordPath(checkLabName(name)), 'utf8')) as LabRecord;
+    text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw brokenRecord(
+      'io-failed',
+      name,
+      path,
+      error,
+      `check the permissions of ${path} (it should belong to you)`,
+    );
+  }
+  try {
+    const record = JSON.parse(text) as LabRecord;
+    if (typeof record !== 'object' || record === null || typeof record.backend !== 'string')
+      throw new Error('it is not a lab record (it has no "backend")');
+    return record;
+  } catch (error) {
+    throw brokenRecord(
+      'corrupt-record',
+      name,
+      path,
+      error,
+      `repair ${path}, or remove the lab's folder (rm -r ${labDir(name)}) once its cluster is gone`,
+    );
   }
 };
+
+const brokenRecord = (
+  code: ErrorCode,
+  name: string,
+  path: string,
+  cause: unknown,
+  fix: string,
+): KartStreamError =>
+  new KartStreamError(code, `the record of lab ${name} cannot be read`, {
+    cause,
+    details: [`${path}: ${cause instanceof Error ? cause.message : String(cause)}`],
+    fix,
+  });
 
 // The record of a lab that must exist; a clear error names the labs there are.
 export const requireLabRecord = async (name: string): Promise<LabRecord> => {
@@ -53,11 +89,17 @@ export const requireLabRecord = async (name: string): Promise<LabRecord> => {
   });
 };
 
+// The names of the labs here (their folders); none when the labs folder does not exist yet.
 export const listLabNames = async (): Promise<string[]> => {
   try {
     return (await readdir(labsDir())).sort();
-  } catch {
-    return [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new KartStreamError('io-failed', `failed to list the labs in ${labsDir()}`, {
+      cause: error,
+      details: [(error as Error).message],
+      fix: `check that ${labsDir()} is a folder you can read (KARTSTREAM_HOME moves it)`,
+    });
   }
 };
 

@@ -55,7 +55,6 @@ export interface LabSnapshot {
   monitoring?: SimMonitoring & { processes?: { name: string; pid: number; running: boolean }[] };
 }
 
-
 // Builds the snapshot from a view of the cluster.
 export const snapshotFrom = (
   view: ClusterView,

@@ -135,9 +135,7 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           });
         }
         // Monitoring starts beside the deploy: it only needs the API, not the shop.
-        const monitoringStarted = monitoring
-          ? startLabMonitoring(backend.monitoring, lab, task)
-          : undefined;
+        const monitoringStarted = monitoring ? startLabMonitoring(backend.monitoring, lab, task) : undefined;
         monitoringStarted?.catch(() => undefined);
         if (monitoring) task.log('starting Prometheus, Alertmanager and the lab agent');
         const snapshot = await deployAndWait(

@@ -13,6 +13,7 @@ import { startDaemon, waitHttpReady } from '../exec/start-daemon.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import { freePort } from '../kube/free-port.ts';
 import type { TaskReporter } from '../tasks/task.ts';
+import { waitUntil } from '../tasks/wait.ts';
 import { requireMonitoringBinaries } from './monitoring-binaries.ts';
 
 export const RULES_FILE = fileURLToPath(
@@ -197,8 +198,6 @@ export const stopSimMonitoring = async (lab: Pick<LabContext, 'dir'>, task: Task
     task.log(`stopping ${p.name} (pid ${p.pid})`);
     process.kill(p.pid, 'SIGTERM');
   }
-  const deadline = Date.now() + 5_000;
-  while (running.some((p) => isAlive(p.pid)) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => !running.some((p) => isAlive(p.pid)), { timeoutMs: 5_000 });
   for (const p of running.filter((x) => isAlive(x.pid))) process.kill(p.pid, 'SIGKILL');
 };

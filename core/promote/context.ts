@@ -43,11 +43,32 @@ export interface PromoteRecord {
   updatedAt: string;
 }
 
+// The lab's promote record, or undefined when it was never promoted. A record that cannot be
+// read or parsed is an error: falling back to defaults would act on another region or profile.
 export const readPromoteRecord = async (lab: string): Promise<PromoteRecord | undefined> => {
+  const path = promoteRecordPath(lab);
+  let text: string;
   try {
-    return JSON.parse(await readFile(promoteRecordPath(lab), 'utf8')) as PromoteRecord;
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new KartStreamError('io-failed', `failed to read the promote record of lab ${lab}`, {
+      cause: error,
+      details: [`${path}: ${(error as Error).message}`],
+      fix: `check the file's permissions (it should belong to you, mode 600)`,
+    });
+  }
+  try {
+    const record = JSON.parse(text) as PromoteRecord;
+    if (typeof record !== 'object' || record === null || typeof record.region !== 'string')
+      throw new Error('it is not a promote record (no "region")');
+    return record;
+  } catch (error) {
+    throw new KartStreamError('corrupt-record', `the promote record of lab ${lab} is corrupt`, {
+      cause: error,
+      details: [`${path}: ${(error as Error).message}`],
+      fix: `delete it (rm ${path}) and pass --region and --profile (if any) to the next promote command`,
+    });
   }
 };
 

@@ -7,7 +7,7 @@ import type { AwsClients } from './aws-clients.ts';
 import { writeEksKubeconfig } from './eks-kubeconfig.ts';
 import type { PromoteNames } from './names.ts';
 import type { ObservedCluster } from './observe.ts';
-import { sleep } from './waiting.ts';
+import { sleep } from '../tasks/wait.ts';
 
 const LB_WAIT_MS = 5 * 60_000;
 

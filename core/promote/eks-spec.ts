@@ -3,6 +3,7 @@
 // taint, instance type, subnet tier and scaling, and the core add-ons. Pure data for plan and apply.
 import type { CreateClusterCommandInput, CreateNodegroupCommandInput, Taint } from '@aws-sdk/client-eks';
 import type { Topology } from '../topology/schema.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import type { PromoteNames } from './names.ts';
 import { subnetOutput, type SubnetTier } from './network-stack.ts';
 
@@ -88,7 +89,11 @@ export const tierSubnets = (outputs: StackOutputs, tier: SubnetTier): string[] =
 
 const required = (outputs: StackOutputs, key: string): string => {
   const value = outputs[key];
-  if (!value) throw new Error(`the network stack has no output ${key}; apply the stack first`);
+  if (!value)
+    throw new KartStreamError('not-found', `the network stack has no output ${key}`, {
+      details: [`outputs there: ${Object.keys(outputs).join(', ') || 'none'}`],
+      fix: 'apply the network stack first (npx kartstream promote apply); it creates the outputs',
+    });
   return value;
 };
 

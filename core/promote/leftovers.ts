@@ -15,7 +15,7 @@ import {
 import { DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
 import { ListInstanceProfilesCommand, ListRolesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from './aws-clients.ts';
-import { aws, isNotFound } from './aws-errors.ts';
+import { aws, awsFailure, isNotFound } from './aws-errors.ts';
 import { IAM_PATH, LAB_TAG, REGION_TAG, type PromoteNames } from './names.ts';
 
 export interface Leftover {
@@ -107,7 +107,11 @@ export const taggedEksAndStack = async (clients: AwsClients, names: PromoteNames
   const found: Leftover[] = [];
   const clusters = await aws('list clusters', () => clients.eks.send(new ListClustersCommand({})));
   for (const name of clusters.clusters ?? []) {
-    const c = await clients.eks.send(new DescribeClusterCommand({ name })).catch(() => undefined);
+    // A cluster deleted since the list is no leftover; any other failure is not "no leftover".
+    const c = await clients.eks.send(new DescribeClusterCommand({ name })).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw awsFailure(`describe the EKS cluster ${name}`, error, clients);
+    });
     if (c?.cluster?.tags?.[LAB_TAG] === names.lab)
       found.push({ type: 'AWS::EKS::Cluster', id: name, detail: c.cluster.status });
   }

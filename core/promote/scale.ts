@@ -1,12 +1,12 @@
 // `promote scale --pool P --nodes N`: sets a pool's node group size through UpdateNodegroupConfig
 // (N = 0 idles the pool: min 0, desired 0, max kept ≥ 1), then waits for it to be ACTIVE.
 import { UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
-import { KartStreamError } from '../errors/kartstream-error.ts';
+import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import type { Pool } from '../topology/schema.ts';
 import { runTask, type RunTaskOptions } from '../tasks/task.ts';
 import { waitNodegroupActive } from './apply-nodegroups.ts';
-import { closeClients } from './aws-clients.ts';
-import { aws } from './aws-errors.ts';
+import { closeClients, type AwsClients } from './aws-clients.ts';
+import { aws, isNotFound } from './aws-errors.ts';
 import { promoteContext, type PromoteOptions } from './context.ts';
 import type { Scaling } from './eks-spec.ts';
 import { callerIdentity, describeIdentity } from './identity.ts';
@@ -41,6 +41,14 @@ export const scalingFor = (pool: Pool, nodes: number): Scaling => {
   };
 };
 
+// The cluster's node groups; none when the cluster does not exist. Any other failure
+// (credentials, access, the network) is raised, not taken for "no node group".
+export const nodegroupsOrNone = (clients: AwsClients, cluster: string) =>
+  observeNodegroups(clients, cluster).catch((error: unknown) => {
+    if (isNotFound(isKartStreamError(error) ? error.cause : error)) return [];
+    throw error;
+  });
+
 export const scalePromotedPool = async (
   options: ScaleOptions,
   taskOptions: RunTaskOptions = {},
@@ -62,9 +70,7 @@ export const scalePromotedPool = async (
         task.step(
           `Update node group ${pool.name}: min ${after.minSize}, desired ${after.desiredSize}, max ${after.maxSize}`,
         );
-        const ng = (await observeNodegroups(clients, names.cluster).catch(() => [])).find(
-          (n) => n.name === pool.name,
-        );
+        const ng = (await nodegroupsOrNone(clients, names.cluster)).find((n) => n.name === pool.name);
         if (!ng)
           throw new KartStreamError(
             'not-found',

@@ -3,6 +3,7 @@
 // for the things that have no waiter. Every wait obeys the task's cancel.
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import type { TaskReporter } from '../tasks/task.ts';
+import { sleep } from '../tasks/wait.ts';
 
 /** What an SDK `waitUntil…` resolves to (it throws on anything but success). */
 interface WaiterOutcome {
@@ -60,21 +61,6 @@ export const waitFor = async (
   }
   task.log(`${what}: done in ${Math.round((Date.now() - started) / 1000)} s`);
 };
-
-// Sleeps, but wakes (and throws) when the signal aborts.
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new KartStreamError('canceled', 'canceled'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new KartStreamError('canceled', 'canceled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Seconds between polls of the plain loops; KARTSTREAM_AWS_POLL_SECONDS overrides (tests, benches). */
 export const pollSeconds = (): number => {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labRulesDir } from '../monitoring/lab-rules.ts';
+import { waitUntil } from '../tasks/wait.ts';
 import { openScenarioContext } from './scenario-context.ts';
 import { runAction } from './scenario-actions.ts';
 import { recoverStaleRun } from './scenario-recovery.ts';
@@ -20,8 +21,7 @@ export const resetLab = async (name: string, log: (line: string) => void): Promi
   if (id && state?.state === 'running' && isAlive(state.pid)) {
     log(`asking the running scenario ${state.scenario} to abort`);
     await requestControl(id, 'abort');
-    for (let i = 0; i < 600 && (await activeRunId(name)) === id; i += 1)
-      await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(async () => (await activeRunId(name)) !== id, { timeoutMs: 60_000 });
   }
   await recoverStaleRun(name);
   const ctx = await openScenarioContext(name, 'reset', join(labDir(name)));

@@ -1,11 +1,11 @@
 // The checks a scenario step waits for. Cluster checks read the watch store; alert and PromQL
-// checks ask the lab's Prometheus/Alertmanager; learnerRan reads the lab's command record.
+// checks ask the lab's Prometheus/Alertmanager; learnerRan reads the lab's command record. Each
+// kind lives in its own module under ./checks/, registered in the CHECKS table.
 import type { Capabilities } from '../backends/cluster-backend.ts';
-import { AlertmanagerApi, PrometheusApi } from '../monitoring/prometheus-api.ts';
 import { checkSpec, checkText } from './check-text.ts';
-import { isDeploymentAvailable, isNodeReady } from '../kube/readiness.ts';
-import { readCommands } from './run-files.ts';
-import { checkName, durationMs, type Check, type CompareOp, type Scenario } from './scenario-types.ts';
+import { CHECKS } from './checks/index.ts';
+import type { CheckArgs, CheckHandler } from './checks/check-handler.ts';
+import { checkName, type Check, type CheckName, type Scenario } from './scenario-types.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 
 export interface CheckResult {
@@ -17,13 +17,23 @@ export interface CheckResult {
   detail: string;
 }
 
+// The handler of a check (none for a kind the table lacks).
+const handlerOf = (check: Check): CheckHandler<CheckName> | undefined => {
+  const name = checkName(check);
+  return Object.hasOwn(CHECKS, name) ? (CHECKS[name] as CheckHandler<CheckName>) : undefined;
+};
+
 /** Checks that read Prometheus or Alertmanager, which have no push API: re-read on a tick. */
-export const MONITORING_CHECKS = new Set(['alert', 'alertRule', 'promql']);
+export const MONITORING_CHECKS: ReadonlySet<string> = new Set(
+  Object.entries(CHECKS)
+    .filter(([, handler]) => handler.monitoring)
+    .map(([name]) => name),
+);
 
 // Why a backend or lab cannot evaluate a check, or undefined.
 export const cannotCheck = (check: Check, backend: string, hasMonitoring: boolean): string | undefined => {
-  if ('http' in check && backend === 'sim')
-    return 'the sim backend runs no containers, so there is no shop to reach over HTTP';
+  const why = handlerOf(check)?.cannotCheck?.(backend);
+  if (why) return why;
   if (MONITORING_CHECKS.has(checkName(check)) && !hasMonitoring) return 'the lab runs without monitoring';
   return undefined;
 };
@@ -46,15 +56,6 @@ export const uncheckable = (
   });
 };
 
-const compare = (a: number, op: CompareOp, b: number): boolean =>
-  ({ '>': a > b, '>=': a >= b, '<': a < b, '<=': a <= b, '==': a === b, '!=': a !== b })[op];
-
-const matchesSelector = (labels: Record<string, string> | undefined, selector?: string): boolean =>
-  !selector ||
-  selector.split(',').every((term) => {
-    const [key, value] = term.split('=').map((x) => x.trim());
-    return value === undefined ? labels?.[key ?? ''] !== undefined : labels?.[key ?? ''] === value;
-  });
 
 const result = (check: Check, ok: boolean, detail: string): CheckResult => ({
   check: checkSpec(check),
@@ -69,111 +70,11 @@ export const evaluateCheck = async (
   check: Check,
   since: Date,
 ): Promise<CheckResult> => {
-  const { store, namespace } = ctx;
-  const livePods = () => store.pods(namespace).filter((p) => !p.metadata?.deletionTimestamp);
-  if ('deploymentsAvailable' in check) {
-    const { names, all } = check.deploymentsAvailable;
-    const wanted = store.deployments(namespace).filter((d) => all || names?.includes(d.metadata?.name ?? ''));
-    const missing = (names ?? []).filter((n) => !wanted.some((d) => d.metadata?.name === n));
-    const down = wanted.filter((d) => !isDeploymentAvailable(d)).map((d) => d.metadata?.name ?? '');
-    const bad = [...missing, ...down];
-    return result(
-      check,
-      bad.length === 0,
-      bad.length ? `not available: ${bad.join(', ')}` : `${wanted.length} available`,
-    );
-  }
-  if ('podsOnPool' in check) {
-    const { selector, pool } = check.podsOnPool;
-    const poolOf = new Map(store.nodes().map((n) => [n.metadata?.name, n.metadata?.labels?.pool]));
-    const pods = livePods().filter((p) => matchesSelector(p.metadata?.labels, selector));
-    const off = pods.filter((p) => poolOf.get(p.spec?.nodeName) !== pool);
-    return result(
-      check,
-      pods.length > 0 && off.length === 0,
-      pods.length === 0
-        ? 'no pods match'
-        : off.length
-          ? `${off.length} pod(s) not on ${pool}`
-          : `${pods.length} on ${pool}`,
-    );
-  }
-  if ('noPodsOn' in check) {
-    const { node, pool, selector } = check.noPodsOn;
-    const poolOf = new Map(store.nodes().map((n) => [n.metadata?.name, n.metadata?.labels?.pool]));
-    const on = livePods().filter(
-      (p) =>
-        matchesSelector(p.metadata?.labels, selector) &&
-        ((node && p.spec?.nodeName === node) || (pool && poolOf.get(p.spec?.nodeName) === pool)),
-    );
-    return result(check, on.length === 0, on.length ? `${on.length} pod(s) still there` : 'none');
-  }
-  if ('nodesReady' in check) {
-    const { pool, count } = check.nodesReady;
-    const ready = store.nodes().filter((n) => n.metadata?.labels?.pool === pool && isNodeReady(n)).length;
-    return result(check, ready === count, `${ready} Ready in ${pool}, want ${count}`);
-  }
-  if ('pendingPods' in check) {
-    const { min, max, selector } = check.pendingPods;
-    const pending = livePods().filter(
-      (p) => p.status?.phase === 'Pending' && matchesSelector(p.metadata?.labels, selector),
-    ).length;
-    const ok = (min === undefined || pending >= min) && (max === undefined || pending <= max);
-    return result(check, ok, `${pending} Pending`);
-  }
-  if ('event' in check) {
-    const { reason, object } = check.event;
-    const seen = store
-      .events(namespace)
-      .some(
-        (e) =>
-          e.reason === reason &&
-          (!object || (e.involvedObject?.name ?? '').startsWith(object)) &&
-          new Date(String(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? 0)).getTime() >=
-            since.getTime() - 1000,
-      );
-    return result(check, seen, seen ? `${reason} seen` : `no ${reason} event yet`);
-  }
-  if ('learnerRan' in check) {
-    const pattern = new RegExp(check.learnerRan.pattern);
-    const ran = (await readCommands(ctx.lab.name)).some(
-      (c) => new Date(c.at) >= since && pattern.test(c.command),
-    );
-    return result(check, ran, ran ? 'ran' : 'not yet');
-  }
-  if ('alert' in check) {
-    const { name, state, labels = {} } = check.alert;
-    const matches = (l: Record<string, string>) =>
-      l.alertname === name && Object.entries(labels).every(([k, v]) => l[k] === v);
-    const active = (await new AlertmanagerApi(ctx.monitoring?.alertmanager ?? '').alerts()).some((a) =>
-      matches(a.labels),
-    );
-    const pending = (await new PrometheusApi(ctx.monitoring?.prometheus ?? '').alertingRules()).some(
-      (r) => r.name === name && (r.alerts ?? []).some((a) => matches({ alertname: name, ...a.labels })),
-    );
-    const ok = state === 'firing' ? active : !active && !pending;
-    return result(check, ok, active ? 'firing' : pending ? 'pending' : 'not firing');
-  }
-  if ('alertRule' in check) {
-    const rule = (await new PrometheusApi(ctx.monitoring?.prometheus ?? '').alertingRules()).find(
-      (r) => r.name === check.alertRule.name,
-    );
-    const forSeconds = (rule as { duration?: number } | undefined)?.duration ?? 0;
-    const limit = check.alertRule.forAtMost ? durationMs(check.alertRule.forAtMost) / 1000 : Infinity;
-    return result(
-      check,
-      rule !== undefined && forSeconds <= limit,
-      rule ? `loaded, for ${forSeconds}s` : 'no such rule loaded',
-    );
-  }
-  if ('promql' in check) {
-    const { query, op, value } = check.promql;
-    const res = await new PrometheusApi(ctx.monitoring?.prometheus ?? '').query(query);
-    const first = res.result[0];
-    const v = first ? Number(first.value[1]) : NaN;
-    return result(check, !Number.isNaN(v) && compare(v, op, value), first ? `value ${v}` : 'no data');
-  }
-  return result(check, false, 'not supported here');
+  const handler = handlerOf(check);
+  if (!handler) return result(check, false, 'not supported here');
+  const args = (check as Record<string, unknown>)[checkName(check)] as CheckArgs<CheckName>;
+  const { ok, detail } = await handler.evaluate(ctx, args, since);
+  return result(check, ok, detail);
 };
 
 // Evaluates checks together; a check that throws counts as not holding, with the error as detail.

@@ -1,5 +1,6 @@
 // The scenario document (docs/scenarios.md) as TypeScript types. The schema in
 // scenario-schema.ts validates YAML into exactly these types; the runner reads only these.
+import { KartStreamError } from '../errors/kartstream-error.ts';
 
 export type Level = 'beginner' | 'intermediate' | 'advanced';
 export type BackendName = 'sim' | 'kind' | 'eks';
@@ -101,6 +102,9 @@ export const checkName = (check: Check): CheckName => Object.keys(check)[0] as C
 // "1m30s" -> 90000; throws on anything else (the schema has already checked the shape).
 export const durationMs = (text: Duration): number => {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  if (!match || text === '') throw new Error(`not a duration: ${text}`);
+  if (!match || text === '')
+    throw new KartStreamError('invalid-input', `not a duration: ${JSON.stringify(text)}`, {
+      fix: 'write a duration such as 30s, 5m or 1m30s',
+    });
   return ((Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60 + Number(match[3] ?? 0)) * 1000;
 };

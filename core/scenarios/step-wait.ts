@@ -4,6 +4,7 @@
 // push. Nothing sleeps on a fixed schedule to find out about the cluster.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
+import { sleep } from '../tasks/wait.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 import { commandsFile } from '../home/paths.ts';
 import { controlFile, readControl, type ControlRequest } from './run-files.ts';
@@ -71,7 +72,7 @@ export const waitForChecks = async (
       ]);
       clearTimeout(timer);
       // Let a burst of changes settle into one evaluation.
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   } finally {
     unsubscribe();

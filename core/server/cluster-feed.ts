@@ -5,7 +5,7 @@
 // changed, so a lab of 1,000 nodes and 10,000 pods streams without rescanning everything.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ClusterMessage, NodeView, PodView, PoolView, WorkloadView } from '../contract/wire-types.ts';
-import { describeError } from '../errors/kartstream-error.ts';
+import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients, type KubeClients } from '../kube/kube-client.ts';
 import { WatchStore, type ObjectChange } from '../kube/watch-store.ts';
 import { explainPending } from '../stack/explain-pending.ts';
@@ -44,7 +44,10 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+      timer = setTimeout(
+        () => reject(new KartStreamError('timeout', `${what} did not answer within ${ms / 1000} s`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 };
@@ -60,6 +63,8 @@ class LabFeed {
   private namespace = '';
   private pools: PoolView[] = [];
   private offline?: ClusterMessage;
+  /** Why the online view may be out of date (a watch could not be restarted), if it may. */
+  private stale?: string;
   private probing = false;
   private flushTimer?: NodeJS.Timeout;
   private lingerTimer?: NodeJS.Timeout;
@@ -131,7 +136,7 @@ class LabFeed {
     this.lingerTimer = undefined;
     this.subscribers.add(subscriber);
     if (this.state === 'idle') void this.connect();
-    else if (this.state === 'online') subscriber.queue.push(this.reset());
+    else if (this.state === 'online') subscriber.queue.push(...this.fullView());
     else if (this.state === 'offline' && this.offline) subscriber.queue.push(this.offline);
   }
 
@@ -144,10 +149,16 @@ class LabFeed {
   private send(message: ClusterMessage): void {
     for (const s of this.subscribers) {
       // A subscriber that does not keep up gets the whole view once rather than a growing backlog.
-      if (s.queue.length >= MAX_BACKLOG) s.queue = message.type === 'offline' ? [message] : [this.reset()];
+      if (s.queue.length >= MAX_BACKLOG) s.queue = message.type === 'offline' ? [message] : this.fullView();
       else s.queue.push(message);
       s.wake?.();
     }
+  }
+
+  // The whole view for a subscriber: a reset, and whether it may be out of date.
+  private fullView(): ClusterMessage[] {
+    const reset = this.reset();
+    return this.stale ? [reset, { type: 'stale', reason: this.stale, at: reset.at }] : [reset];
   }
 
   private reset(): ClusterMessage {
@@ -183,19 +194,25 @@ class LabFeed {
       stopCatching();
       store.onWatchError((error) => void this.checkAlive(error, generation));
       store.onObjectChange((change) => this.changed(change));
+      store.onStaleChange((reason) => {
+        if (generation !== this.generation || this.state !== 'online') return;
+        this.stale = reason;
+        this.send({ type: 'stale', reason: reason ?? null, at: Date.now() });
+      });
       this.store = store;
       this.clients = clients;
       this.namespace = record.namespace;
       this.pools = poolViews(lab.topology);
       this.state = 'online';
       this.offline = undefined;
+      this.stale = store.stale();
       this.clear();
       for (const n of store.nodes()) this.dirtyNodes.set(n.metadata?.name ?? '', n);
       for (const p of store.pods()) this.dirtyPods.set(podKey(p), p);
       for (const d of store.deployments(record.namespace))
         this.dirtyWorkloads.set(`${record.namespace}/${d.metadata?.name ?? ''}`, d);
       this.computeDelta();
-      this.send(this.reset());
+      for (const message of this.fullView()) this.send(message);
     } catch (error) {
       await store?.stop();
       if (generation === this.generation) this.goOffline(error);
@@ -210,6 +227,7 @@ class LabFeed {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.state = 'offline';
+    this.stale = undefined;
     const message = `lab ${this.lab} is not reachable: ${describeError(error).split('\n')[0]}; trying again every ${RETRY_MS / 1000} s`;
     if (this.offline?.type !== 'offline' || this.offline.message !== message) {
       this.offline = { type: 'offline', message, at: Date.now() };

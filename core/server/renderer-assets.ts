@@ -10,6 +10,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+import { sleep } from '../tasks/wait.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const RENDERER = join(REPO, 'renderer');
@@ -41,8 +42,6 @@ const isStale = async (): Promise<boolean> => {
   const newest = Math.max(...(await Promise.all(SOURCES.map(newestMtime))));
   return newest > built.mtimeMs;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Two servers starting at once must not build into the same dir: a directory is the lock.
 const withBuildLock = async <T>(work: () => Promise<T>): Promise<T> => {

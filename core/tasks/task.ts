@@ -84,10 +84,30 @@ export const runTask = async <T>(
   if (options.signal?.aborted) onAbort();
   const emit = (event: TaskEvent) => options.onEvent?.(event);
   const writeLog = (line: string) => appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
-  // Saves run one after another, so the last state written is the last state reached.
+  // Saves run one after another, so the last state written is the last state reached. A record
+  // that cannot be written does not stop the work, but the log and the events say so (once).
   let saving: Promise<void> = Promise.resolve();
+  let saveFailed = false;
   const save = () =>
-    (saving = saving.then(() => writePrivateJson(recordPath, record)).catch(() => undefined));
+    (saving = saving
+      .then(() => writePrivateJson(recordPath, record))
+      .catch((cause: unknown) => {
+        if (saveFailed) return;
+        saveFailed = true;
+        const text = describeError(
+          new KartStreamError('io-failed', `failed to save the task record ${recordPath}`, {
+            cause,
+            details: [cause instanceof Error ? cause.message : String(cause)],
+            fix: `check that ${dir} is writable and the disk has space; the log ${logPath} has the whole task`,
+          }),
+        );
+        try {
+          writeLog(text);
+        } catch {
+          // The log is on the same disk; the event below still reaches the user.
+        }
+        emit({ type: 'log', line: text });
+      }));
   const closeStep = (state: StepState) => {
     const last = record.steps.at(-1);
     if (last && last.state === 'running') Object.assign(last, { state, endedAt: now() });

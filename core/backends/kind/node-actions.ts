@@ -2,7 +2,7 @@
 // kubelet stops posting status; a stopped one could come back with a new IP and break the cluster,
 // kind#2045). Scale-in is cordon + drain + pause, scale-out is unpause + uncordon: kind cannot add
 // or remove nodes of a running cluster, so a pool only moves between 0 and its created size.
-import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, type KubeClients } from '../../kube/kube-client.ts';
 import { isNodeReady } from '../../kube/readiness.ts';
@@ -12,11 +12,11 @@ import { containerArgs, runContainerCli } from './container-cli.ts';
 import type { EngineProvider } from './engine-endpoint.ts';
 import { kindNodeNames, labKindConfig } from './nodes.ts';
 import type Docker from 'dockerode';
+import { mergePatch } from '../../kube/patch-options.ts';
+import { sleep } from '../../tasks/wait.ts';
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const DRAIN_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 120_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface NodeActionContext {
   lab: LabContext;

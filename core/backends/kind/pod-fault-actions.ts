@@ -1,12 +1,11 @@
 // breakPods / healPods for kind, through the API: the pods a selector matches lead to their
 // owner Deployments (pod → ReplicaSet → Deployment), and those are patched (see pod-faults.ts).
-import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import type { KubeClients } from '../../kube/kube-client.ts';
 import type { PodFault } from '../cluster-backend.ts';
 import { currentFault, faultPatch, healPatch } from './pod-faults.ts';
-
-const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+import { jsonPatch } from '../../kube/patch-options.ts';
 
 // The owner Deployment of each pod (by name), and the pods no Deployment owns.
 const ownerDeployments = async (clients: KubeClients, namespace: string, pods: readonly V1Pod[]) => {

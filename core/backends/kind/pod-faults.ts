@@ -52,7 +52,10 @@ export const faultPatch = (d: V1Deployment, fault: PodFault): JsonPatchOp[] => {
         fix: `use one of: ${KIND_POD_FAULTS.join(', ')}`,
       },
     );
-  if (currentFault(d)) throw new Error(`Deployment ${d.metadata?.name} already has a fault; heal it first`);
+  if (currentFault(d))
+    throw new KartStreamError('conflict', `Deployment ${d.metadata?.name} already has a fault`, {
+      fix: 'heal its pods first (Heal in the pod details on the map, or a scenario step that heals them)',
+    });
   const containers = containersOf(d);
   const saved: SavedFault = {
     fault,

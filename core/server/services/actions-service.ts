@@ -1,7 +1,6 @@
 // `actions.*`: free play on a lab from the map: fail and heal a node, scale a pool (a task) or a
 // Deployment, break and heal a Deployment's pods. Unknown nodes, pools and workloads are named
 // with what there is instead; what the lab's backend cannot do is refused before anything runs.
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KartStreamServices } from '../../contract/services.ts';
 import type { PodFault } from '../../backends/cluster-backend.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
@@ -9,14 +8,13 @@ import { apiStatus, kubeClients } from '../../kube/kube-client.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
 import { openKnownLab } from './labs-service.ts';
 import type { ServiceContext } from './service-context.ts';
+import { mergePatch } from '../../kube/patch-options.ts';
 
 const MODES: Record<'crashloop' | 'notready' | 'failed', PodFault> = {
   crashloop: 'crashloop',
   notready: 'not-ready',
   failed: 'failed',
 };
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 // A node of one of the lab's pools; otherwise not-found with the nodes there are, pool by pool.
 const requirePoolNode = async ({ record, lab }: OpenLab, node: string): Promise<void> => {

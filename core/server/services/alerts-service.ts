@@ -8,6 +8,7 @@ import { requireLabRecord } from '../../lab/lab-record.ts';
 import { labAlerts } from '../../monitoring/lab-alerts.ts';
 import type { SimMonitoring } from '../../monitoring/sim-monitoring.ts';
 import { labMonitoring } from './alert-monitoring.ts';
+import { sleep } from '../../tasks/wait.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** How often the live list re-reads Alertmanager and Prometheus. */
@@ -19,18 +20,6 @@ const alertsOf = async (monitoring: SimMonitoring): Promise<AlertsMessage> => ({
   available: true,
   alerts: (await labAlerts(monitoring)).map((a) => ({ ...a })),
 });
-
-// Resolves after `ms`, or at once when the signal aborts.
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export const createAlertsService = (_ctx: ServiceContext): KartStreamServices['alerts'] => {
   const list = async (lab: string): Promise<AlertsMessage> => {
@@ -51,7 +40,10 @@ export const createAlertsService = (_ctx: ServiceContext): KartStreamServices['a
           last = text;
           yield message;
         }
-        await pause(TICK_MS, signal);
+        // An abort ends the loop; any other failure is a real one.
+        await sleep(TICK_MS, signal).catch((error: unknown) => {
+          if (!signal.aborted) throw error;
+        });
       }
     },
   };

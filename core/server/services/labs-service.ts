@@ -9,12 +9,18 @@ import type { DoctorFinding, LabInfo, LabSummary, TaskSummary } from '../../cont
 import type { CreateLabInput } from '../../contract/inputs.ts';
 import { backendByName, chooseBackend } from '../../backends/choose-backend.ts';
 import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../../doctor/doctor-report.ts';
-import { KartStreamError } from '../../errors/kartstream-error.ts';
+import { describeError, isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { labDir } from '../../home/paths.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { downLab } from '../../lab/down-lab.ts';
-import { checkLabName, upCommand } from '../../home/lab-name.ts';
-import { labContext, listLabNames, readLabRecord } from '../../lab/lab-record.ts';
+import { checkLabName, isLabName, upCommand } from '../../home/lab-name.ts';
+import {
+  labContext,
+  labRecordPath,
+  listLabNames,
+  readLabRecord,
+  type LabRecord,
+} from '../../lab/lab-record.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
 import { resetLab } from '../../scenarios/reset-lab.ts';
 import { upLab } from '../../lab/up-lab.ts';
@@ -31,6 +37,20 @@ export const unknownLab = async (name: string): Promise<KartStreamError> => {
     fix: `create it on the Labs page or: ${upCommand(name)}`,
   });
 };
+
+/** A lab whose record cannot be read: listed as broken with the reason, not left out. */
+const brokenLab = (name: string, error: unknown): LabSummary => ({
+  name,
+  backend: 'unknown',
+  state: 'broken',
+  createdAt: new Date(0).toISOString(),
+  monitoring: false,
+  problem: {
+    message: isKartStreamError(error) ? [error.message, ...error.details].join(': ') : describeError(error),
+    path: labRecordPath(name),
+    fix: isKartStreamError(error) ? error.fix : undefined,
+  },
+});
 
 /** Opens a lab that must exist: its record, context and backend. */
 export const openKnownLab = async (name: string): Promise<OpenLab> => {
@@ -178,7 +198,16 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
     list: async () => {
       const labs: LabSummary[] = [];
       for (const name of await listLabNames()) {
-        const record = await readLabRecord(name).catch(() => undefined);
+        // A folder whose name is no lab name is not a lab (e.g. a file a tool left there).
+        if (!isLabName(name)) continue;
+        let record: LabRecord | undefined;
+        try {
+          record = await readLabRecord(name);
+        } catch (error) {
+          labs.push(brokenLab(name, error));
+          continue;
+        }
+        // A folder without a record is a lab being removed, or no lab.
         if (!record) continue;
         labs.push({
           name: record.name,
@@ -216,8 +245,7 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
 
     backendChoice: async (requested) => {
       const choice = await chooseBackend(requested);
-      if (!requested)
-        return { backend: choice.backend.name, reason: choice.reason };
+      if (!requested) return { backend: choice.backend.name, reason: choice.reason };
       // Picked by hand: say whether it can run here.
       const availability = await choice.backend.detect();
       const reason = availability.available

@@ -16,7 +16,12 @@ export interface LabTask {
   ended?: EndState;
 }
 
-const STATE_MARK: Record<LabSummary['state'], string> = { ready: '✓', creating: '…', failed: '✗' };
+const STATE_MARK: Record<LabSummary['state'], string> = {
+  ready: '✓',
+  creating: '…',
+  failed: '✗',
+  broken: '!',
+};
 
 /** A name not taken yet: the default lab name, else the default with -2, -3… */
 const freeName = (defaultLab: string, labs: readonly LabSummary[]): string => {
@@ -52,6 +57,12 @@ const LabRow = ({
           {lab.name}
         </button>
         {selected && <span className="muted"> (selected)</span>}
+        {lab.problem && (
+          <p className="lab-problem" data-testid={`lab-problem-${lab.name}`}>
+            {lab.problem.message}
+            {lab.problem.fix && <span className="muted"> — fix: {lab.problem.fix}</span>}
+          </p>
+        )}
       </th>
       <td>
         <span className={`badge state-${lab.state}`}>
@@ -61,7 +72,7 @@ const LabRow = ({
       </td>
       <td>{lab.backend}</td>
       <td>{lab.monitoring ? 'on' : 'off'}</td>
-      <td>{new Date(lab.createdAt).toLocaleString()}</td>
+      <td>{lab.state === 'broken' ? '—' : new Date(lab.createdAt).toLocaleString()}</td>
       <td className="row-actions">
         {confirming ? (
           <span role="group" aria-label={`Delete lab ${lab.name}?`} className="confirm">

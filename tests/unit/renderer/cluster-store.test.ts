@@ -185,6 +185,24 @@ describe('ClusterStore', () => {
     expect(store.at).toBe(4000);
   });
 
+  it('marks the view stale with the reason until a stale message without one or a reset', () => {
+    const store = new ClusterStore();
+    store.apply(reset());
+    const reason =
+      'the Pod watch could not be restarted (forbidden); what is shown of them may be out of date';
+    store.apply({ type: 'stale', reason, at: 2000 });
+    expect(store.stale).toBe(reason);
+    expect(store.offline).toBeUndefined();
+    // Deltas keep coming from the watches that run; the view stays marked.
+    store.apply(delta({ nodes: [node('backend-3', 'backend')], at: 2500 }));
+    expect(store.stale).toBe(reason);
+    store.apply({ type: 'stale', reason: null, at: 3000 });
+    expect(store.stale).toBeUndefined();
+    store.apply({ type: 'stale', reason, at: 3500 });
+    store.apply(reset(4000));
+    expect(store.stale).toBeUndefined();
+  });
+
   it('starts over empty for another lab', () => {
     const store = new ClusterStore();
     store.apply(reset());

@@ -95,7 +95,12 @@ describe('an interactive bash behind the gate', () => {
       const exited = new Promise((resolve) => pty.onExit(resolve));
       // Typed key by key from the first moment, as a person (or a test) does.
       for (const ch of 'echo "first=$((40+2))"\recho second-line\r') gate.input(ch);
-      await waitFor('both lines to run', () => screen, (s) => /^second-line\r?$/m.test(s), 20_000);
+      await waitFor(
+        'both lines to run',
+        () => screen,
+        (s) => /^second-line\r?$/m.test(s),
+        20_000,
+      );
       gate.input('exit\r');
       await exited;
       expect(screen).toContain('rc read: []');

@@ -26,9 +26,9 @@ describe('labShellEnv', () => {
   });
 
   it('leaves out a directory that is not there (no pinned kubectl)', () => {
-    expect(labShellEnv({ PATH: '/usr/bin' }, { name: 'l', kubeconfigPath: '/k' }, ['/l/bin', undefined]).PATH).toBe(
-      '/l/bin:/usr/bin',
-    );
+    expect(
+      labShellEnv({ PATH: '/usr/bin' }, { name: 'l', kubeconfigPath: '/k' }, ['/l/bin', undefined]).PATH,
+    ).toBe('/l/bin:/usr/bin');
   });
 });
 

@@ -87,6 +87,12 @@ export const MapView = ({ lab }: { lab: string }) => {
           {store.offline}
         </div>
       )}
+      {store.stale && !store.offline && (
+        <div className="banner stale" role="status" data-testid="map-stale">
+          <strong>View may be out of date: </strong>
+          {store.stale}
+        </div>
+      )}
       <ErrorMessage error={error} />
       {tasks.length > 0 && (
         <div className="map-tasks">

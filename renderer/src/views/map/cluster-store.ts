@@ -30,6 +30,9 @@ export class ClusterStore {
   at = 0;
   /** Set by an `offline` message, cleared by the next reset or delta. */
   offline: string | undefined;
+  /** Set by a `stale` message (why the view may be out of date), cleared by the next reset or a
+   * `stale` message without a reason. */
+  stale: string | undefined;
   /** True once a reset arrived. */
   loaded = false;
   readonly nodes = new Map<string, NodeView>();
@@ -59,8 +62,13 @@ export class ClusterStore {
       return;
     }
     this.offline = undefined;
+    if (message.type === 'stale') {
+      this.stale = message.reason ?? undefined;
+      return;
+    }
     if (message.type === 'reset') {
       this.clear();
+      this.stale = undefined;
       this.lab = message.lab;
       this.loaded = true;
       this.topologyPools = message.pools;
@@ -87,6 +95,7 @@ export class ClusterStore {
     this.lab = lab;
     this.loaded = false;
     this.offline = undefined;
+    this.stale = undefined;
     this.at = 0;
     this.topologyPools = [];
     this.version = this.structureVersion = this.pendingVersion = this.workloadsVersion = this.next();

@@ -1,0 +1,53 @@
+// restoreShop: the shop's manifests are applied again, undoing what a scenario changed of them.
+import type { V1Deployment } from '@kubernetes/client-node';
+import { findSimBinaries } from '../../backends/sim/binaries.ts';
+import { FAULT_LABEL } from '../../backends/sim/pod-faults.ts';
+import { jsonPatch, mergePatch } from '../../kube/patch-options.ts';
+import { serverSideApply } from '../../kube/server-side-apply.ts';
+import { renderStack } from '../../stack/render-overlay.ts';
+import type { ActionHandler } from './action-handler.ts';
+
+export const restoreShop: ActionHandler<'restoreShop'> = {
+  run: async (ctx) => {
+    const { backend, lab, clients, namespace } = ctx;
+    const kubectl = (await findSimBinaries()).found.kubectl?.path ?? 'kubectl';
+    const objects = await renderStack(kubectl, backend.name, lab.topology);
+    // Server-side apply takes back every field the manifests set (tolerations, images, labels);
+    // replicas are not in the manifests, so each Deployment is also scaled back to its own.
+    await serverSideApply(clients, objects);
+    const scaleBack = objects.filter((o) => o.kind === 'Deployment');
+    await Promise.all(
+      scaleBack.map((o) =>
+        clients.apps.patchNamespacedDeploymentScale(
+          {
+            name: o.metadata?.name ?? '',
+            namespace,
+            body: { spec: { replicas: (o as V1Deployment).spec?.replicas ?? 1 } },
+          },
+          mergePatch,
+        ),
+      ),
+    );
+    // A fault label put on a pod template (a simulated bad version) is not KartStream's field,
+    // so apply leaves it: it is removed here, and broken pods are replaced.
+    const faulty = ctx.store
+      .deployments(namespace)
+      .filter((d) => d.spec?.template.metadata?.labels?.[FAULT_LABEL]);
+    await Promise.all(
+      faulty.map((d) =>
+        clients.apps.patchNamespacedDeployment(
+          {
+            name: d.metadata?.name ?? '',
+            namespace,
+            body: [
+              { op: 'remove', path: `/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}` },
+            ],
+          },
+          jsonPatch,
+        ),
+      ),
+    );
+    await backend.healPods(lab, namespace, '');
+    return `re-applied the shop's ${objects.length} objects`;
+  },
+};
