@@ -93,15 +93,17 @@ const doctorFindings = (r: DoctorReport): DoctorFinding[] => {
       ...(missing.length === 0
         ? {}
         : {
-            fix: r.go.usable
-              ? 'run: npx kartstream sim install (or create a sim lab: the first one builds them)'
-              : 'install Go (https://go.dev/dl/), then run: npx kartstream sim install',
+            fix: 'run: npx kartstream sim install (or create a sim lab: the first one installs them) — it downloads the official releases, sha256-checked, and builds with Go only what has none; offline: npx kartstream sim import BUNDLE',
           }),
     },
     // Go matters only while sim binaries are missing.
     missing.length === 0 && !r.go.usable
       ? { name: 'Go', ok: true, detail: 'not needed: every sim binary is there' }
-      : toolFinding('Go', r.go, 'install Go (https://go.dev/dl/) to build the sim binaries'),
+      : toolFinding(
+          'Go',
+          r.go,
+          'install Go (https://go.dev/dl/) to build the sim binaries that cannot be downloaded here',
+        ),
     toolFinding(
       'kubectl',
       r.kubectl,
