@@ -7,6 +7,7 @@ import type { Capabilities } from '../../../core/backends/cluster-backend.ts';
 import { ACTIONS } from '../../../core/scenarios/actions/index.ts';
 import { CHECKS } from '../../../core/scenarios/checks/index.ts';
 import { cannotRun, runAction } from '../../../core/scenarios/scenario-actions.ts';
+import { checkText } from '../../../core/scenarios/check-text.ts';
 import { cannotCheck, evaluateCheck, MONITORING_CHECKS } from '../../../core/scenarios/scenario-checks.ts';
 import type { ScenarioContext } from '../../../core/scenarios/scenario-context.ts';
 import { actionArguments, checkArguments } from '../../../core/scenarios/scenario-schema.ts';
@@ -101,6 +102,7 @@ describe('checks', () => {
   ] as const)('%j is %s: %s', async (check, ok, detail) => {
     expect(await evaluateCheck(ctx, check, since)).toEqual({
       check: `${Object.keys(check)[0]} ${JSON.stringify(Object.values(check)[0])}`,
+      text: checkText(check),
       ok,
       detail,
     });
