@@ -77,6 +77,15 @@ export const App = () => {
     window.location.hash = formatHash({ view: next, lab: nextLab });
   }, []);
 
+  // The view picked by default (labs when there are none, else the map) is kept in the address
+  // once chosen: creating the first lab must not swap the labs view (and its task) for the map.
+  useEffect(() => {
+    if (route.view || !view) return;
+    const hash = formatHash({ view, lab });
+    window.history.replaceState(null, '', hash);
+    setRoute(parseHash(hash));
+  }, [route.view, view, lab]);
+
   let main;
   if (!view || (!labs.data && !labs.error)) main = <p className="placeholder">Loading…</p>;
   else if (view === 'labs')
