@@ -206,18 +206,22 @@ describe('a sim lab made by `kartstream up`', () => {
         .pods('shop')
         .filter((p) => p.metadata?.labels?.app === 'redis-cart' && !p.metadata?.deletionTimestamp);
     await backend.scalePool(lab, 'database', 0, silentTask);
+    // The Pending pod and the Deployment's status are two watch events; wait for both.
     await store.waitFor(
-      'redis-cart Pending',
+      'redis-cart Pending and its Deployment unavailable',
       () => {
         const pods = redisPods();
-        return pods.length === 1 && pods[0]?.status?.phase === 'Pending' && !pods[0].spec?.nodeName
+        const redis = store.deployments('shop').find((d) => d.metadata?.name === 'redis-cart');
+        return pods.length === 1 &&
+          pods[0]?.status?.phase === 'Pending' &&
+          !pods[0].spec?.nodeName &&
+          redis !== undefined &&
+          !isDeploymentAvailable(redis)
           ? true
-          : `pods: ${pods.map((p) => p.status?.phase)}`;
+          : `pods: ${pods.map((p) => p.status?.phase)}; available: ${redis ? isDeploymentAvailable(redis) : 'no deployment'}`;
       },
       { timeoutMs: 60_000 },
     );
-    const redis = store.deployments('shop').find((d) => d.metadata?.name === 'redis-cart');
-    expect(redis && isDeploymentAvailable(redis)).toBe(false);
 
     await backend.scalePool(lab, 'database', 1, silentTask);
     await store.waitFor(
