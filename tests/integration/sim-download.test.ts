@@ -15,9 +15,9 @@ import {
   SIM_BINARY_NAMES,
   type SimBinaryName,
 } from '../../core/backends/sim/binaries.ts';
-import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
 import { releaseArtifact, simPlatform } from '../../core/backends/sim/release-artifacts.ts';
 import type { DoctorReport } from '../../core/doctor/doctor-report.ts';
+import { envWithoutGo } from '../helpers/env-without-go.ts';
 import {
   buildMirrorTree,
   mirrorPath,
@@ -54,24 +54,11 @@ describe.runIf(process.platform === 'linux')('sim install from a release mirror,
     real = await requireSimBinaries();
     const kwokEnv = await buildMirrorTree(join(dir, 'mirror'), real);
     mirror = await startMirrorServer(join(dir, 'mirror'));
-    const noGo: string[] = [];
-    for (const d of pathDirs()) if (!(await findOnPath('go', d))) noGo.push(d);
-    const {
-      KARTSTREAM_KWOK: _k,
-      KARTSTREAM_KWOKCTL: _kc,
-      GOTOOLCHAIN: _g,
-      HTTPS_PROXY: _p,
-      https_proxy: _q,
-      ...rest
-    } = process.env;
-    baseEnv = {
-      ...rest,
+    baseEnv = await envWithoutGo({
       ...kwokEnv,
-      PATH: noGo.join(':'),
       KARTSTREAM_HOME: join(dir, 'home'),
       KARTSTREAM_RELEASE_MIRROR: mirror.url,
-    };
-    expect(await findOnPath('go', baseEnv.PATH)).toBeUndefined();
+    });
   });
   afterAll(async () => {
     await mirror?.close();

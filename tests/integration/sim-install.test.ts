@@ -16,7 +16,7 @@ import {
   simBinaryPath,
   versionArgs,
 } from '../../core/backends/sim/binaries.ts';
-import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
+import { envWithoutGo } from '../helpers/env-without-go.ts';
 import type { DoctorReport } from '../../core/doctor/doctor-report.ts';
 import type { KartStreamError } from '../../core/errors/kartstream-error.ts';
 
@@ -66,25 +66,11 @@ describe('with an empty cache and no Go on PATH', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kartstream-nogo-'));
-    // /usr/bin:/bin if neither holds go; else every PATH dir that does not.
-    const preferred = ['/usr/bin', '/bin'];
-    const noGo = async (dirs: string[]) => {
-      const keep: string[] = [];
-      for (const d of dirs) if (!(await findOnPath('go', d))) keep.push(d);
-      return keep;
-    };
-    const kept = await noGo(preferred);
-    const path = (kept.length === preferred.length ? kept : await noGo(pathDirs())).join(':');
-    expect(await findOnPath('go', path)).toBeUndefined();
-    const {
-      KARTSTREAM_KWOK: _k,
-      KARTSTREAM_KWOKCTL: _kc,
-      GOTOOLCHAIN: _g,
-      HTTPS_PROXY: _p,
-      https_proxy: _q,
-      ...rest
-    } = process.env;
-    env = { ...rest, PATH: path, KARTSTREAM_CACHE: join(dir, 'cache'), KARTSTREAM_HOME: join(dir, 'home') };
+    // A short PATH (/usr/bin:/bin) when neither holds go.
+    env = await envWithoutGo({ KARTSTREAM_CACHE: join(dir, 'cache'), KARTSTREAM_HOME: join(dir, 'home') }, [
+      '/usr/bin',
+      '/bin',
+    ]);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

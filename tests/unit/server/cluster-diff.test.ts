@@ -12,7 +12,7 @@ const node = (name: string, pool: string, taint?: string): V1Node => ({
 });
 
 const pod = (name: string, nodeName?: string): V1Pod => ({
-  metadata: { name, namespace: 'shop', labels: { app: name.split('-')[0] } },
+  metadata: { name, namespace: 'shop', labels: { app: name.split('-')[0] ?? name } },
   spec: { containers: [], nodeSelector: { pool: 'backend' }, ...(nodeName ? { nodeName } : {}) },
   status: { phase: nodeName ? 'Running' : 'Pending' },
 });
@@ -62,13 +62,12 @@ describe('FeedFanout', () => {
   it('gives a subscriber that fell far behind the whole view once instead of the backlog', async () => {
     const fanout = new FeedFanout<string>(() => ['whole view']);
     const abort = new AbortController();
-    const stream = fanout
-      .stream(
-        abort.signal,
-        () => ['start'],
-        () => undefined,
-      )
-      [Symbol.asyncIterator]();
+    const iterable = fanout.stream(
+      abort.signal,
+      () => ['start'],
+      () => undefined,
+    );
+    const stream = iterable[Symbol.asyncIterator]();
     expect((await stream.next()).value).toBe('start');
     for (let i = 0; i < 200; i += 1) fanout.send(`change ${i}`);
     const received: string[] = [];
