@@ -11,7 +11,7 @@ export const LAYERS = [
   ['topology'],
   ['kube', 'exec', 'tasks', 'download'],
   ['backends'],
-  ['stack', 'doctor'],
+  ['stack', 'doctor', 'traffic'],
   ['monitoring'],
   ['lab'],
   ['scenarios'],
