@@ -220,7 +220,7 @@ export const edgesOfPage = (page: PageName): Edge[] => {
       const n = multiplier * (call.times ?? 1);
       add(from, call.to, n);
       const nested = CALLS[call.to]?.[call.method];
-      if (nested) walk(call.to, nested, n);
+      if (nested && call.to !== 'redis-cart') walk(call.to, nested, n);
     }
   };
   add('loadgenerator', 'frontend', 1);
