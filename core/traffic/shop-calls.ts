@@ -21,22 +21,25 @@ export type ShopWorkload = (typeof SHOP_WORKLOADS)[number];
 
 export type Protocol = 'http' | 'grpc' | 'tcp';
 
-/** How each workload is called: its Service port (as callers dial it) and protocol. */
+/**
+ * How each workload is called: its Service port (as callers dial it), the container port the Service
+ * forwards to (what a NetworkPolicy sees), and the protocol.
+ */
 export const SERVICE_PORTS: Record<
   Exclude<ShopWorkload, 'loadgenerator'>,
-  { port: number; protocol: Protocol }
+  { port: number; targetPort: number; protocol: Protocol }
 > = {
-  frontend: { port: 80, protocol: 'http' },
-  adservice: { port: 9555, protocol: 'grpc' },
-  cartservice: { port: 7070, protocol: 'grpc' },
-  checkoutservice: { port: 5050, protocol: 'grpc' },
-  currencyservice: { port: 7000, protocol: 'grpc' },
-  emailservice: { port: 5000, protocol: 'grpc' },
-  paymentservice: { port: 50051, protocol: 'grpc' },
-  productcatalogservice: { port: 3550, protocol: 'grpc' },
-  recommendationservice: { port: 8080, protocol: 'grpc' },
-  shippingservice: { port: 50051, protocol: 'grpc' },
-  'redis-cart': { port: 6379, protocol: 'tcp' },
+  frontend: { port: 80, targetPort: 8080, protocol: 'http' },
+  adservice: { port: 9555, targetPort: 9555, protocol: 'grpc' },
+  cartservice: { port: 7070, targetPort: 7070, protocol: 'grpc' },
+  checkoutservice: { port: 5050, targetPort: 5050, protocol: 'grpc' },
+  currencyservice: { port: 7000, targetPort: 7000, protocol: 'grpc' },
+  emailservice: { port: 5000, targetPort: 8080, protocol: 'grpc' },
+  paymentservice: { port: 50051, targetPort: 50051, protocol: 'grpc' },
+  productcatalogservice: { port: 3550, targetPort: 3550, protocol: 'grpc' },
+  recommendationservice: { port: 8080, targetPort: 8080, protocol: 'grpc' },
+  shippingservice: { port: 50051, targetPort: 50051, protocol: 'grpc' },
+  'redis-cart': { port: 6379, targetPort: 6379, protocol: 'tcp' },
 };
 
 /**
