@@ -27,6 +27,8 @@ export interface ShopPod extends PolicyPod {
   ready: boolean;
   /** The container's CPU limit; without one the pod never saturates. */
   cpuLimitMillicores?: number;
+  /** Share of the requests it serves that fail on their own (a bad rollout), 0..1. */
+  errorRate?: number;
 }
 
 /** The cluster as the model sees it, rebuilt from the watch store before each step. */
@@ -34,8 +36,6 @@ export interface ShopView {
   /** The shop's pods by workload (the Services select `app: <workload>`). */
   pods: Partial<Record<ShopWorkload, readonly ShopPod[]>>;
   policies: PolicyWorld;
-  /** Share of a workload's own requests that fail (a bad rollout), 0..1. */
-  errorRates?: Partial<Record<Callee, number>>;
   /** Simulated users: the loadgenerator's USERS times its ready replicas. */
   users: number;
 }
@@ -143,6 +143,17 @@ const poisson = (mean: number, random: () => number): number => {
   return k;
 };
 
+/** One completed call, as the exporter sees it. */
+export interface Hop {
+  from: Caller;
+  to: Callee;
+  ok: boolean;
+  responseCode: number;
+  grpcStatus?: number;
+  latencyMs: number;
+}
+export type HopListener = (hop: Hop) => void;
+
 interface HopOutcome {
   ok: boolean;
   responseCode: number;
@@ -179,7 +190,8 @@ export const createTrafficModel = (seed: number) => {
 
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-  const step = (view: ShopView, seconds: number): StepResult => {
+  /** `onHop` sees every call as it completes (the metrics exporter observes each latency). */
+  const step = (view: ShopView, seconds: number, onHop?: HopListener): StepResult => {
     const edges = new Map<string, EdgeSample>();
     const arrivals = new Map<string, number>(); // requests served per pod
     const verdicts = new Map<string, boolean>();
@@ -191,6 +203,7 @@ export const createTrafficModel = (seed: number) => {
     const endpoints = (w: ShopWorkload) => ready.get(w)!;
 
     const record = (from: Caller, to: Callee, outcome: HopOutcome) => {
+      onHop?.({ from, to, ...outcome });
       const key = `${from}>${to}>${outcome.responseCode}>${outcome.grpcStatus ?? ''}`;
       let sample = edges.get(key);
       if (!sample) {
@@ -257,8 +270,7 @@ export const createTrafficModel = (seed: number) => {
           if (!result.ok && !call.optional) return { ok: false, ...failureOf(workload), latencyMs };
         }
       }
-      if (random() < (view.errorRates?.[workload] ?? 0))
-        return { ok: false, ...failureOf(workload), latencyMs };
+      if (random() < (pod.errorRate ?? 0)) return { ok: false, ...failureOf(workload), latencyMs };
       return { ok: true, ...protocolOk(workload), latencyMs };
     };
 

@@ -135,7 +135,13 @@ describe('the traffic model', () => {
   });
 
   it('fails about the rollout’s share of checkouts when payments fail, and nothing else', () => {
-    const r = run(shop({ users: 200, errorRates: { paymentservice: 0.05 } }), 300);
+    const r = run(
+      shop({
+        users: 200,
+        pods: { ...shop().pods, paymentservice: [{ ...pod('paymentservice'), errorRate: 0.05 }] },
+      }),
+      300,
+    );
     const ratio = r.checkouts.failed / (r.checkouts.ok + r.checkouts.failed);
     expect(ratio).toBeGreaterThan(0.02);
     expect(ratio).toBeLessThan(0.09);
