@@ -52,11 +52,25 @@ interface RulesTests {
   }[];
 }
 
-/** `for:` as seconds (the rules only use s and m). */
+/** A duration as seconds (the rules and slo.yaml use s, m and h). */
 function seconds(d: string): number {
-  const m = /^(\d+)(s|m)$/.exec(d);
+  const m = /^(\d+)(s|m|h)$/.exec(d);
   if (!m) throw new Error(`unexpected duration ${d}`);
-  return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
+/** Seconds as Prometheus writes a duration: whole minutes as `6m`, the rest as `30s`. */
+function promDuration(s: number): string {
+  return s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+}
+
+interface SloFile {
+  labTimeScale: number;
+  slos: {
+    name: string;
+    objective: number;
+    alerts: { alert: string; burnRate: number; longWindow: string; shortWindow: string }[];
+  }[];
 }
 
 /** The metric name and label names of a promtool input series such as `up{job="x"}`. */
@@ -156,11 +170,35 @@ describe('the alerting rules file', () => {
     expect(byName.get('PoolHasNoReadyNodes')?.expr).toMatch(/by \(pool\)/);
   });
 
+  it('derives every SLO alert from manifests/monitoring/slo.yaml: real windows over the lab time scale, the burn rate times the budget', async () => {
+    const slo = parse(await readFile(path.join(monitoringDir, 'slo.yaml'), 'utf8')) as SloFile;
+    const recorded = new Map(recordingRules(groups).map((r) => [r.record, r.expr]));
+    const sloAlerts = slo.slos.flatMap((s) =>
+      s.alerts.map((a) => ({ ...a, objective: s.objective, slo: s.name })),
+    );
+    expect(sloAlerts.length).toBeGreaterThan(0);
+    for (const a of sloAlerts) {
+      const rule = alerts.find((r) => r.alert === a.alert);
+      expect(rule, a.alert).toBeDefined();
+      expect(rule?.labels?.slo).toBe(a.slo);
+      const budget = Math.round((1 - a.objective) * 1e6) / 1e6;
+      for (const real of [a.longWindow, a.shortWindow]) {
+        const lab = promDuration(seconds(real) / slo.labTimeScale);
+        const record = `kartstream:checkout_errors:ratio_rate${lab}`;
+        expect(rule?.expr, `${a.alert} reads ${record}`).toContain(`${record} > (${a.burnRate} * ${budget})`);
+        // the recording rule's ranges are that window
+        expect(recorded.get(record), record).toBeDefined();
+        for (const range of recorded.get(record)!.matchAll(/\[([^\]]+)\]/g))
+          expect(range[1], record).toBe(lab);
+      }
+    }
+  });
+
   it('reads only the kube-state-metrics series listed in manifests/monitoring/ksm-series.yaml', () => {
     const recorded = new Set(recordingRules(groups).map((r) => r.record));
-    const known = new Set([...Object.keys(contract.metrics), ...recorded]);
+    const known = new Set([...Object.keys(contract.metrics), ...Object.keys(contract.istio), ...recorded]);
     const knownLabels = new Set([
-      ...Object.values(contract.metrics).flatMap((s) => s.labels),
+      ...[...Object.values(contract.metrics), ...Object.values(contract.istio)].flatMap((s) => s.labels),
       ...DERIVED_LABELS,
     ]);
     for (const rule of groups.flatMap((g) => g.rules)) {
@@ -177,7 +215,11 @@ describe('the alerting rules file', () => {
       const text = await readFile(path.join(monitoringDir, 'base', 'dashboards', file), 'utf8');
       for (const m of text.matchAll(/\b(kube_[a-z_]+|ALERTS)\b/g)) used.add(m[1] as string);
     }
-    for (const m of [...Object.keys(contract.metrics), ...Object.keys(contract.builtin)]) {
+    for (const m of [
+      ...Object.keys(contract.metrics),
+      ...Object.keys(contract.builtin),
+      ...Object.keys(contract.istio),
+    ]) {
       expect(used.has(m), m).toBe(true);
     }
   });
@@ -228,7 +270,7 @@ describe('the promtool unit tests of the rules (rules-tests.yaml)', () => {
     for (const t of ruleTests.tests) {
       for (const s of t.input_series) {
         const { metric, labels } = seriesNames(s.series);
-        const spec = contract.metrics[metric];
+        const spec = contract.metrics[metric] ?? contract.istio[metric];
         expect(spec, `${t.name}: ${metric}`).toBeDefined();
         const allowed = new Set([...(spec?.labels ?? []), ...(spec?.extra ?? []), ...SCRAPE_LABELS]);
         for (const l of labels) expect(allowed.has(l), `${t.name}: ${metric} label ${l}`).toBe(true);

@@ -126,6 +126,8 @@ export interface SeriesSpec {
 export interface SeriesContract {
   metrics: Record<string, SeriesSpec>;
   builtin: Record<string, SeriesSpec>;
+  /** Istio's service metrics (served by the sim traffic model, or by a mesh). */
+  istio: Record<string, SeriesSpec>;
 }
 export async function loadSeriesContract(): Promise<SeriesContract> {
   return parse(await readFile(seriesFile, 'utf8')) as SeriesContract;
