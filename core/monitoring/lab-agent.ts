@@ -2,10 +2,14 @@
 // serves (1) the kube-state-metrics series on /metrics for the lab's Prometheus, and (2) a
 // webhook on /alerts where the lab's Alertmanager posts firing and resolved alerts, which are
 // appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read.
+// It also runs the shop's traffic model (core/traffic), whose Istio metrics share /metrics and
+// whose customer impact so far is on /traffic.
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
+import { SHOP_NAMESPACE } from '../topology/shop.ts';
+import { startShopTraffic } from '../traffic/shop-traffic.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
 
 export interface AlertmanagerWebhook {
@@ -54,9 +58,11 @@ export interface AgentOptions {
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
 export const runLabAgent = async (options: AgentOptions): Promise<void> => {
-  const store = new WatchStore(kubeClients(options.kubeconfigPath));
+  const clients = kubeClients(options.kubeconfigPath);
+  const store = new WatchStore(clients);
   await store.start();
   const registry = ksmRegistry(store);
+  const traffic = await startShopTraffic(store, clients.config, registry, { namespace: SHOP_NAMESPACE });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -79,6 +85,9 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
       if (lines.length > 0)
         await appendFile(options.alertHistoryPath, `${lines.join('\n')}\n`, { mode: 0o600 });
       res.writeHead(204).end();
+    } else if (req.method === 'GET' && req.url === '/traffic') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(traffic.impact()));
     } else if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200).end('ok');
     } else res.writeHead(404).end();
@@ -94,5 +103,6 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     process.once('SIGINT', stop);
   });
   server.close();
+  await traffic.stop();
   await store.stop();
 };

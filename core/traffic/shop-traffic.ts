@@ -1,0 +1,111 @@
+// Runs the traffic model on a live lab: every few seconds it rebuilds the model's view from the
+// watch store (pods, Deployments) and its own informers (NetworkPolicies, Namespaces), plays the
+// seconds since the last step, feeds Istio's metrics to the registry Prometheus scrapes, and keeps
+// the customer impact so far (what the debrief reports).
+import {
+  CoreV1Api,
+  makeInformer,
+  NetworkingV1Api,
+  type Informer,
+  type KubeConfig,
+  type ObjectCache,
+  type V1Namespace,
+  type V1NetworkPolicy,
+} from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import type { ClusterView } from '../kube/cluster-view.ts';
+import { istioMetrics } from './istio-metrics.ts';
+import { buildShopView } from './shop-view.ts';
+import { createTrafficModel, type StepResult } from './traffic-model.ts';
+
+/** What shoppers felt since the traffic started. */
+export interface CustomerImpact {
+  since: string;
+  pageRequests: number;
+  pageFailures: number;
+  checkoutsOk: number;
+  checkoutsFailed: number;
+}
+
+export interface ShopTrafficOptions {
+  namespace: string;
+  /** Seconds between steps; Prometheus in sim scrapes every 5 s. */
+  stepSeconds?: number;
+  seed?: number;
+  /** Told about each step, for logs and tests. */
+  onStep?: (result: StepResult) => void;
+}
+
+type Watched<T> = Informer<T & object> & ObjectCache<T & object>;
+
+/** An informer that lists and watches again after any error, until stopped. */
+const keepWatching = <T extends object>(informer: Watched<T>, isStopped: () => boolean) => {
+  informer.on('error', () => {
+    if (!isStopped()) setTimeout(() => void informer.start().catch(() => undefined), 1000);
+  });
+  return informer;
+};
+
+export const startShopTraffic = async (
+  cluster: ClusterView,
+  config: KubeConfig,
+  registry: Registry,
+  options: ShopTrafficOptions,
+) => {
+  let stopped = false;
+  const networking = config.makeApiClient(NetworkingV1Api);
+  const core = config.makeApiClient(CoreV1Api);
+  const policies = keepWatching<V1NetworkPolicy>(
+    makeInformer(config, '/apis/networking.k8s.io/v1/networkpolicies', () =>
+      networking.listNetworkPolicyForAllNamespaces(),
+    ),
+    () => stopped,
+  );
+  const namespaces = keepWatching<V1Namespace>(
+    makeInformer(config, '/api/v1/namespaces', () => core.listNamespace()),
+    () => stopped,
+  );
+  await Promise.all([policies.start(), namespaces.start()]);
+
+  const model = createTrafficModel(options.seed ?? Date.now() % 2 ** 31);
+  const observe = istioMetrics(registry, options.namespace);
+  const impact: CustomerImpact = {
+    since: new Date().toISOString(),
+    pageRequests: 0,
+    pageFailures: 0,
+    checkoutsOk: 0,
+    checkoutsFailed: 0,
+  };
+
+  let last = Date.now();
+  const step = () => {
+    const now = Date.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    const view = buildShopView({
+      namespace: options.namespace,
+      pods: cluster.pods(options.namespace),
+      deployments: cluster.deployments(options.namespace),
+      policies: policies.list(),
+      namespaces: namespaces.list(),
+    });
+    const result = model.step(view, seconds, observe);
+    for (const page of Object.values(result.pages)) {
+      impact.pageRequests += page.requests;
+      impact.pageFailures += page.failures;
+    }
+    impact.checkoutsOk += result.checkouts.ok;
+    impact.checkoutsFailed += result.checkouts.failed;
+    options.onStep?.(result);
+  };
+  const timer = setInterval(step, (options.stepSeconds ?? 5) * 1000);
+
+  return {
+    impact: (): CustomerImpact => ({ ...impact }),
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all([policies.stop(), namespaces.stop()]);
+    },
+  };
+};
