@@ -190,8 +190,8 @@ export const createTrafficModel = (seed: number) => {
 
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-  /** `onHop` sees every call as it completes (the metrics exporter observes each latency). */
-  const step = (view: ShopView, seconds: number, onHop?: HopListener): StepResult => {
+  // The machinery of one step (or one probe): the calls made, their outcomes, the load per pod.
+  const walk = (view: ShopView, onHop?: HopListener) => {
     const edges = new Map<string, EdgeSample>();
     const arrivals = new Map<string, number>(); // requests served per pod
     const verdicts = new Map<string, boolean>();
@@ -275,19 +275,22 @@ export const createTrafficModel = (seed: number) => {
     };
 
     // The frontend serving one page: its handler's calls in order, optional ones survived.
-    const page = (name: PageName) => {
-      const users = endpoints('loadgenerator');
-      const result = hop('loadgenerator', users.length ? pick(users) : undefined, {
-        to: 'frontend',
-        method: name,
-      });
+    const page = (name: PageName, fromPod: ShopPod | undefined): HopOutcome => {
+      const result = hop('loadgenerator', fromPod, { to: 'frontend', method: name });
       const stats = pages[name];
       stats.requests++;
       stats.latencySumMs += result.latencyMs;
       if (!result.ok) stats.failures++;
       if (name === 'checkout') checkouts[result.ok ? 'ok' : 'failed']++;
+      return result;
     };
 
+    return { page, endpoints, edges, arrivals, pages, checkouts };
+  };
+
+  /** `onHop` sees every call as it completes (the metrics exporter observes each latency). */
+  const step = (view: ShopView, seconds: number, onHop?: HopListener): StepResult => {
+    const { page, endpoints, edges, arrivals, pages, checkouts } = walk(view, onHop);
     const totalWeight = USER_TASKS.reduce((sum, t) => sum + t.weight, 0);
     const meanWait = (USER_WAIT_SECONDS.min + USER_WAIT_SECONDS.max) / 2;
     const tasks = poisson((view.users * seconds) / meanWait, random);
@@ -295,8 +298,10 @@ export const createTrafficModel = (seed: number) => {
     for (let i = 0; i < tasks; i++) {
       let roll = random() * totalWeight;
       const task = USER_TASKS.find((t) => (roll -= t.weight) < 0) ?? USER_TASKS[0]!;
+      const users = endpoints('loadgenerator');
+      const user = users.length ? pick(users) : undefined;
       for (const name of task.pages) {
-        page(name);
+        page(name, user);
         pageRequests++;
       }
     }
@@ -325,5 +330,14 @@ export const createTrafficModel = (seed: number) => {
     return { edges: [...edges.values()], pages, checkouts, cpuMillicores };
   };
 
-  return { step };
+  /**
+   * One page requested from outside the shop (a port-forward to the frontend, as the `http` check
+   * and a learner's curl do): what it answers, without counting it as the loadgenerator's traffic.
+   */
+  const probe = (view: ShopView, name: PageName): { status: number; latencyMs: number } => {
+    const result = walk(view).page(name, undefined);
+    return { status: result.ok ? 200 : result.responseCode || 504, latencyMs: result.latencyMs };
+  };
+
+  return { step, probe };
 };

@@ -170,4 +170,15 @@ describe('the traffic model', () => {
     expect(Math.abs(a - b) / Math.max(a, b)).toBeLessThan(0.2);
     expect(r.cpuMillicores['frontend-2']).toBeUndefined();
   });
+
+  it('answers a probe from outside as the frontend would: 200, 500 when a required call fails, 503 when it is down', () => {
+    const model = createTrafficModel(11);
+    expect(model.probe(shop(), 'viewCart').status).toBe(200);
+    const cutOff = shop({ policies: { policies: [cartCutOffRedis], namespaceLabels: { [NS]: {} } } });
+    const cart = model.probe(cutOff, 'viewCart');
+    expect(cart.status).toBe(500);
+    expect(cart.latencyMs).toBeGreaterThanOrEqual(DROPPED_MS); // the page hangs on redis first
+    expect(model.probe(cutOff, 'setCurrency').status).toBe(200);
+    expect(model.probe(shop({ pods: { ...shop().pods, frontend: [] } }), 'home').status).toBe(503);
+  });
 });
