@@ -17,7 +17,11 @@ import type { TaskReporter } from '../../core/tasks/task.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'it-lab';
-const POOL_OF: Record<string, string> = { frontend: 'frontend', 'redis-cart': 'database' };
+const POOL_OF: Record<string, string> = {
+  frontend: 'frontend',
+  loadgenerator: 'frontend',
+  'redis-cart': 'database',
+};
 const expectedPool = (workload: string) => POOL_OF[workload] ?? 'backend';
 
 const silentTask: TaskReporter = {
@@ -57,7 +61,7 @@ describe('a sim lab made by `kartstream up`', () => {
       workloads: { name: string; pool: string; ready: boolean }[];
     };
     expect(snapshot.ready).toBe(true);
-    expect(snapshot.workloads).toHaveLength(11);
+    expect(snapshot.workloads).toHaveLength(12); // the ten services, redis-cart and the loadgenerator
     for (const w of snapshot.workloads)
       expect([w.name, w.pool, w.ready]).toEqual([w.name, expectedPool(w.name), true]);
   });
@@ -67,7 +71,7 @@ describe('a sim lab made by `kartstream up`', () => {
     const poolOfNode = new Map(nodes.items.map((n) => [n.metadata?.name, n.metadata?.labels?.pool]));
     expect(nodes.items).toHaveLength(6);
     const pods = await kubectlJson<V1PodList>(lab.kubeconfigPath, ['get', 'pods']);
-    expect(pods.items).toHaveLength(11);
+    expect(pods.items).toHaveLength(12);
     for (const pod of pods.items) {
       const app = pod.metadata?.labels?.app ?? '';
       expect(`${app} on ${poolOfNode.get(pod.spec?.nodeName)}`).toBe(`${app} on ${expectedPool(app)}`);

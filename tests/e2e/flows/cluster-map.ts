@@ -1,5 +1,5 @@
 // The live cluster map against kubectl: four pool lanes with their taints, every node on its
-// lane, every pod of the eleven workloads on its node and pool; then a backend node failed from
+// lane, every pod of the twelve workloads on its node and pool; then a backend node failed from
 // its card goes not ready within seconds, its pods move, and it is healed from the map.
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
@@ -73,7 +73,7 @@ export const clusterMapTests = (s: E2eSession): void => {
     }
 
     const pods = await labPods(s.kubeconfig);
-    expect(new Set(pods.map((p) => p.app)).size).toBe(11);
+    expect(new Set(pods.map((p) => p.app)).size).toBe(12); // the shop, redis-cart and the loadgenerator
     const poolOf = new Map(nodes.map((n) => [n.name, n.pool]));
     for (const pod of pods) {
       // kubectl: the pod runs on a node of its workload's pool; the map shows it there.
@@ -91,7 +91,7 @@ export const clusterMapTests = (s: E2eSession): void => {
       ]);
     }
     const rows = page.locator('[data-testid^="workload-row-"]');
-    expect(await rows.count()).toBe(11);
+    expect(await rows.count()).toBe(12);
     for (const app of new Set(pods.map((p) => p.app))) {
       const row = page.getByTestId(`workload-row-${app}`);
       expect([await row.getAttribute('data-available'), await row.getAttribute('data-desired')]).toEqual([

@@ -15,9 +15,9 @@ export interface TopologyPool {
 export const topologyPools = (): TopologyPool[] =>
   (parse(readFileSync(join(REPO, 'infra/topology.yaml'), 'utf8')) as { pools: TopologyPool[] }).pools;
 
-/** Where manifests/components/placement puts each workload: frontend, redis-cart, the rest. */
+/** Where manifests/components/placement puts each workload: frontend and loadgenerator, redis-cart, the rest. */
 export const expectedPool = (workload: string): string =>
-  ({ frontend: 'frontend', 'redis-cart': 'database' })[workload] ?? 'backend';
+  ({ frontend: 'frontend', loadgenerator: 'frontend', 'redis-cart': 'database' })[workload] ?? 'backend';
 
 export interface LabNode {
   name: string;

@@ -35,18 +35,26 @@ describe('the overlays', () => {
     }
   });
 
-  it('the sim overlay prints exactly 11 Deployments, all in namespace shop', () => {
+  it('the sim overlay prints exactly 12 Deployments (the shop and its loadgenerator), all in namespace shop', () => {
     const deps = deployments(rendered.sim);
-    expect(deps).toHaveLength(11);
-    expect(deps.map((d) => d.metadata.namespace)).toEqual(Array(11).fill('shop'));
+    expect(deps).toHaveLength(12);
+    expect(deps.map((d) => d.metadata.namespace)).toEqual(Array(12).fill('shop'));
   });
 
-  it.each(OVERLAYS)('the %s overlay deploys the ten services and redis-cart, nothing more', (o) => {
+  // sim has no real shop to exercise, so its loadgenerator feeds the traffic model (docs/traffic.md)
+  it.each(OVERLAYS)('the %s overlay deploys the ten services and redis-cart (sim: and the loadgenerator), nothing more', (o) => {
+    const expected = o === 'sim' ? [...SHOP_WORKLOADS, 'loadgenerator'].sort() : SHOP_WORKLOADS;
     expect(
       deployments(rendered[o])
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(SHOP_WORKLOADS);
+    ).toEqual(expected);
+  });
+
+  it('the sim loadgenerator runs on the frontend pool with the upstream USERS', () => {
+    const lg = named(deployments(rendered.sim), 'loadgenerator');
+    expect(lg.spec.template.spec.nodeSelector).toEqual({ pool: 'frontend' });
+    expect(lg.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'USERS', value: '10' });
   });
 
   it('the base sets no namespace, so overlays choose it', () => {

@@ -54,9 +54,10 @@ function expectPlacedOn(w: Workload, pool: string): void {
 describe('placement on the node pools', () => {
   it.each(OVERLAYS)('every workload in the %s overlay is placed on its pool', (o) => {
     const ws = workloads(rendered[o]);
-    expect(ws.map((w) => w.metadata.name).sort()).toEqual(Object.keys(EXPECTED_POOL).sort());
+    const expected = o === 'sim' ? [...Object.keys(EXPECTED_POOL), 'loadgenerator'] : Object.keys(EXPECTED_POOL);
+    expect(ws.map((w) => w.metadata.name).sort()).toEqual(expected.sort());
     for (const w of ws) {
-      const pool = EXPECTED_POOL[w.metadata.name];
+      const pool = w.metadata.name === 'loadgenerator' ? 'frontend' : EXPECTED_POOL[w.metadata.name];
       expect(pool, w.metadata.name).toBeDefined();
       expectPlacedOn(w, pool as string);
     }
