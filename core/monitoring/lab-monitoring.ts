@@ -26,14 +26,9 @@ export const requireMonitoringTools = async (placement: MonitoringPlacement): Pr
   if (runsOnHost(placement)) await requireMonitoringBinaries();
 };
 
-/** The monitoring objects to deploy with the stack (in-cluster placement), else none. */
-export const monitoringManifests = async (
-  placement: MonitoringPlacement,
-  kubectl: string,
-): Promise<KubernetesObject[]> =>
-  placement.runs === 'in-cluster'
-    ? renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', placement.overlay))
-    : [];
+/** The monitoring objects to deploy with the stack: its pods run on the monitoring pool everywhere. */
+export const monitoringManifests = (placement: MonitoringPlacement, kubectl: string): Promise<KubernetesObject[]> =>
+  renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', placement.overlay));
 
 /** (Re)starts the monitoring the engine runs for the lab; undefined where the cluster runs it. */
 export const startLabMonitoring = async (

@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { LabContext } from '../backends/cluster-backend.ts';
 import { kwokClusterDir } from '../backends/sim/kwokctl.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { startDaemon, waitHttpReady } from '../exec/start-daemon.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
-import { freePort } from '../kube/free-port.ts';
+import { readMonitoringPorts } from '../backends/sim/monitoring-ports.ts';
+import { requireFreePort } from '../kube/free-port.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import { waitUntil } from '../tasks/wait.ts';
 import { requireMonitoringBinaries } from './monitoring-binaries.ts';
@@ -100,7 +102,16 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
   const binaries = await requireMonitoringBinaries();
   const dir = monitoringDir(lab);
   await ensurePrivateDir(dir);
-  const [agentPort, promPort, amPort] = [await freePort(), await freePort(), await freePort()];
+  // The ports the cluster's monitoring pods forward to, fixed when the cluster was created.
+  const ports = await readMonitoringPorts(lab);
+  const [agentPort, promPort, amPort] = [ports.agent, ports.prometheus, ports.alertmanager];
+  for (const [name, port] of Object.entries(ports))
+    await requireFreePort(port, `the lab's ${name}`, '').catch((cause: unknown) => {
+      throw new KartStreamError('conflict', (cause as Error).message, {
+        cause,
+        fix: `the lab's ${name} pod forwards there: stop what listens (\`ss -ltnp 'sport = :${port}'\`), or recreate the lab (down, then up) to pick new ports`,
+      });
+    });
   const alertHistory = join(dir, 'alerts.jsonl');
   await writeFile(join(dir, 'prometheus.yml'), stringify(await prometheusConfig(lab, agentPort, amPort)), {
     mode: 0o600,

@@ -1,0 +1,152 @@
+// A sim lab's monitoring is pods on the monitoring pool, as on kind, and the engine reaches
+// Prometheus through a port-forward to them (core/kube/port-forward.ts); kubectl port-forward,
+// an independent client, reaches the same process. The pod's fate is the process's fate.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
+import { openPortForward, type OpenPortForward } from '../../core/kube/port-forward.ts';
+import { present, waitFor } from '../helpers/wait.ts';
+import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
+
+const NAME = 'mon-pods';
+
+interface PodList {
+  items: {
+    metadata: { name: string; labels?: Record<string, string> };
+    spec: { nodeName?: string };
+    status: { phase: string };
+  }[];
+}
+
+// Prometheus' start time identifies the process that answered.
+const startTime = async (url: string): Promise<string> => {
+  const res = await fetch(`${url}/api/v1/status/runtimeinfo`, { signal: AbortSignal.timeout(5_000) });
+  return ((await res.json()) as { data: { startTime: string } }).data.startTime;
+};
+
+// `kubectl port-forward` on a free local port; resolves with its URL once it listens.
+const kubectlPortForward = async (
+  kubeconfig: string,
+  target: string,
+  port: number,
+): Promise<{ url: string; child: ResultPromise }> => {
+  const child = execa(
+    'kubectl',
+    ['--kubeconfig', kubeconfig, '-n', 'monitoring', 'port-forward', target, `:${port}`],
+    {
+      reject: false,
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += String(chunk)));
+  const local = await waitFor(
+    `kubectl port-forward ${target} to listen`,
+    () => /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1],
+    present,
+    20_000,
+  );
+  return { url: `http://127.0.0.1:${local}`, child };
+};
+
+describe('monitoring pods in a sim lab', () => {
+  const temp = useTempHome();
+  let kubeconfig = '';
+  let labDir = '';
+  let forward: OpenPortForward | undefined;
+
+  beforeAll(async () => {
+    const up = await cli(['up', '--name', NAME]);
+    expect(up.stderr).not.toMatch(/^error:/m);
+    const lab = await labContext(await requireLabRecord(NAME));
+    kubeconfig = lab.kubeconfigPath;
+    labDir = lab.dir;
+  });
+  afterAll(async () => {
+    await forward?.close();
+    await cli(['down', '--name', NAME]);
+    temp.cleanup();
+  });
+
+  it('schedules the monitoring pods onto the monitoring pool, and node-exporter onto every node', async () => {
+    const pods = await kubectlJson<PodList>(kubeconfig, ['-n', 'monitoring', 'get', 'pods', '-o', 'wide']);
+    const nodeOf = (app: string) =>
+      pods.items.filter((p) => p.metadata.labels?.app === app).map((p) => p.spec.nodeName);
+    for (const app of ['prometheus', 'alertmanager', 'grafana', 'kube-state-metrics'])
+      expect(nodeOf(app), app).toEqual(['monitoring-1']);
+    const nodes = await kubectlJson<{ items: { metadata: { name: string } }[] }>(kubeconfig, [
+      'get',
+      'nodes',
+    ]);
+    expect(nodeOf('node-exporter').sort()).toEqual(nodes.items.map((n) => n.metadata.name).sort());
+    expect(pods.items.every((p) => p.status.phase === 'Running')).toBe(true);
+  });
+
+  it('reaches the host Prometheus through a port-forward to its Service, as kubectl port-forward does', async () => {
+    forward = await openPortForward(kubeconfig, {
+      namespace: 'monitoring',
+      service: 'prometheus',
+      port: 9090,
+    });
+    expect(forward.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const ports = JSON.parse(readFileSync(join(labDir, 'monitoring-ports.json'), 'utf8')) as {
+      prometheus: number;
+    };
+    const direct = await startTime(`http://127.0.0.1:${ports.prometheus}`);
+    expect(await startTime(forward.url)).toBe(direct);
+    const kubectl = await kubectlPortForward(kubeconfig, 'svc/prometheus', 9090);
+    try {
+      expect(await startTime(kubectl.url)).toBe(direct);
+    } finally {
+      kubectl.child.kill();
+    }
+    // Many requests, each its own stream: the forward is not a one-shot.
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, async () => (await fetch(`${forward?.url}/-/ready`)).status),
+    );
+    expect(answers).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('follows the Service to the replacement pod when the Prometheus pod is deleted', async () => {
+    const before = await kubectlJson<PodList>(kubeconfig, [
+      '-n',
+      'monitoring',
+      'get',
+      'pods',
+      '-l',
+      'app=prometheus',
+    ]);
+    const old = before.items[0]?.metadata.name ?? '';
+    await execa('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'monitoring',
+      'delete',
+      'pod',
+      old,
+      '--wait=false',
+    ]);
+    await waitFor(
+      'a new Running Prometheus pod',
+      () => kubectlJson<PodList>(kubeconfig, ['-n', 'monitoring', 'get', 'pods', '-l', 'app=prometheus']),
+      (list) => list.items.some((p) => p.metadata.name !== old && p.status.phase === 'Running'),
+      60_000,
+    );
+    const status = await waitFor(
+      'Prometheus to answer through the same forward',
+      async () => (await fetch(`${forward?.url}/-/ready`, { signal: AbortSignal.timeout(5_000) })).status,
+      (s) => s === 200,
+      60_000,
+    );
+    expect(status).toBe(200);
+  });
+
+  it('closes: the local port stops accepting connections', async () => {
+    const url = forward?.url ?? '';
+    await forward?.close();
+    forward = undefined;
+    await expect(fetch(`${url}/-/ready`)).rejects.toThrow();
+  });
+});
