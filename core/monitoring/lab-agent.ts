@@ -1,12 +1,14 @@
 // The lab agent: a small long-lived process per sim lab. It keeps a watch store on the lab and
 // serves (1) the kube-state-metrics series on /metrics for the lab's Prometheus, and (2) a
 // webhook on /alerts where the lab's Alertmanager posts firing and resolved alerts, which are
-// appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read.
+// appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read;
+// and (3) it keeps Prometheus and Alertmanager in step with their pods (pod-fate.ts).
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
+import { followPodFate } from './pod-fate.ts';
 
 export interface AlertmanagerWebhook {
   status: 'firing' | 'resolved';
@@ -50,6 +52,8 @@ export interface AgentOptions {
   kubeconfigPath: string;
   port: number;
   alertHistoryPath: string;
+  /** Where the monitoring processes' pid files are: they follow their pods' fate. */
+  processDir?: string;
 }
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
@@ -57,6 +61,9 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   const store = new WatchStore(kubeClients(options.kubeconfigPath));
   await store.start();
   const registry = ksmRegistry(store);
+  const stopFollowing = options.processDir
+    ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
+    : () => undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -93,6 +100,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  stopFollowing();
   server.close();
   await store.stop();
 };

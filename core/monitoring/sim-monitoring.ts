@@ -133,6 +133,8 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         String(agentPort),
         '--history',
         alertHistory,
+        '--process-dir',
+        dir,
       ],
       ready: `http://127.0.0.1:${agentPort}/healthz`,
     },
@@ -202,13 +204,27 @@ export const monitoringProcesses = async (
   );
 };
 
-// Stops every monitoring process of the lab (TERM, then KILL after 5 s).
+// A signal to a process that may have exited meanwhile.
+const signal = (pid: number, name: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone already
+  }
+};
+
+// Stops every monitoring process of the lab (TERM, then KILL after 5 s). The agent goes first,
+// so it cannot stop a process again; a stopped process is resumed first, so TERM reaches it.
 export const stopSimMonitoring = async (lab: Pick<LabContext, 'dir'>, task: TaskReporter): Promise<void> => {
   const running = (await monitoringProcesses(lab)).filter((p) => p.running);
-  for (const p of running) {
-    task.log(`stopping ${p.name} (pid ${p.pid})`);
-    process.kill(p.pid, 'SIGTERM');
+  const agentFirst = [running.filter((p) => p.name === 'agent'), running.filter((p) => p.name !== 'agent')];
+  for (const group of agentFirst) {
+    for (const p of group) {
+      task.log(`stopping ${p.name} (pid ${p.pid})`);
+      signal(p.pid, 'SIGCONT');
+      signal(p.pid, 'SIGTERM');
+    }
+    await waitUntil(() => !group.some((p) => isAlive(p.pid)), { timeoutMs: 5_000 });
+    for (const p of group.filter((x) => isAlive(x.pid))) signal(p.pid, 'SIGKILL');
   }
-  await waitUntil(() => !running.some((p) => isAlive(p.pid)), { timeoutMs: 5_000 });
-  for (const p of running.filter((x) => isAlive(x.pid))) process.kill(p.pid, 'SIGKILL');
 };

@@ -5,8 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simBackend } from '../../core/backends/sim/backend.ts';
+import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { openPortForward, type OpenPortForward } from '../../core/kube/port-forward.ts';
+import { isAlive } from '../../core/exec/process-alive.ts';
 import { present, waitFor } from '../helpers/wait.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
@@ -54,12 +57,13 @@ describe('monitoring pods in a sim lab', () => {
   const temp = useTempHome();
   let kubeconfig = '';
   let labDir = '';
+  let lab: LabContext;
   let forward: OpenPortForward | undefined;
 
   beforeAll(async () => {
     const up = await cli(['up', '--name', NAME]);
     expect(up.stderr).not.toMatch(/^error:/m);
-    const lab = await labContext(await requireLabRecord(NAME));
+    lab = await labContext(await requireLabRecord(NAME));
     kubeconfig = lab.kubeconfigPath;
     labDir = lab.dir;
   });
@@ -143,10 +147,71 @@ describe('monitoring pods in a sim lab', () => {
     expect(status).toBe(200);
   });
 
+  it('stops Prometheus while its node is down (the forward and the process go silent) and resumes it, data kept', async () => {
+    const url = forward?.url ?? '';
+    const ports = JSON.parse(readFileSync(join(labDir, 'monitoring-ports.json'), 'utf8')) as {
+      prometheus: number;
+    };
+    const direct = `http://127.0.0.1:${ports.prometheus}`;
+    const pid = Number(readFileSync(join(labDir, 'monitoring', 'prometheus.pid'), 'utf8'));
+    const started = await startTime(url);
+    const sampleAt = async (base: string, at: number) => {
+      const query = new URLSearchParams({ query: 'up{job="kube-state-metrics"}', time: String(at) });
+      const res = await fetch(`${base}/api/v1/query?${query}`, { signal: AbortSignal.timeout(5_000) });
+      return ((await res.json()) as { data: { result: { value: [number, string] }[] } }).data.result;
+    };
+    // A sample Prometheus holds before the failure (after its first scrape), read again after it.
+    await waitFor(
+      'a first scrape of the lab agent',
+      () => sampleAt(url, Date.now() / 1000),
+      (r) => r.length === 1,
+      30_000,
+    );
+    const at = Date.now() / 1000;
+    const before = await sampleAt(url, at);
+    expect(before).toHaveLength(1);
+
+    await simBackend().failNode(lab, 'monitoring-1');
+    const answers = async (base: string) =>
+      fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(3_000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+    await waitFor(
+      'Prometheus to stop answering through the forward',
+      () => answers(url),
+      (a) => !a,
+      120_000,
+    );
+    expect(await answers(direct)).toBe(false);
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    expect(state, 'the process is stopped (T), not gone').toBe('T');
+
+    await simBackend().healNode(lab, 'monitoring-1');
+    await waitFor(
+      'Prometheus to answer through the forward again',
+      () => answers(url),
+      (a) => a,
+      120_000,
+    );
+    expect(await startTime(url)).toBe(started);
+    expect(await sampleAt(url, at)).toEqual(before);
+  });
+
   it('closes: the local port stops accepting connections', async () => {
     const url = forward?.url ?? '';
     await forward?.close();
     forward = undefined;
     await expect(fetch(`${url}/-/ready`)).rejects.toThrow();
+  });
+
+  it('down stops a stopped Prometheus too (resumed, then terminated)', async () => {
+    const pid = Number(readFileSync(join(labDir, 'monitoring', 'prometheus.pid'), 'utf8'));
+    const stateOf = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    await simBackend().failNode(lab, 'monitoring-1');
+    await waitFor('Prometheus to be stopped', stateOf, (s) => s === 'T', 120_000);
+    const down = await cli(['down', '--name', NAME]);
+    expect(down.stderr).not.toMatch(/^error:/m);
+    expect(isAlive(pid)).toBe(false);
   });
 });
