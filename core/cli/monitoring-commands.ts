@@ -8,9 +8,9 @@ import { table } from '../text/table.ts';
 
 const requireMonitoring = async (name: string) => {
   const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');
-  const { readSimMonitoring } = await import('../monitoring/sim-monitoring.ts');
+  const { readLabMonitoring } = await import('../monitoring/lab-monitoring.ts');
   const record = await requireLabRecord(checkLabName(name));
-  const monitoring = await readSimMonitoring(await labContext(record));
+  const monitoring = await readLabMonitoring(await labContext(record), record);
   if (!monitoring) {
     throw new KartStreamError('not-found', `lab ${name} runs without monitoring`, {
       fix: `start it with monitoring: ${upCommand(name)}`,

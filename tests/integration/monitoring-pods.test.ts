@@ -1,7 +1,8 @@
 // A sim lab's monitoring is pods on the monitoring pool, as on kind, and the engine reaches
-// Prometheus through a port-forward to them (core/kube/port-forward.ts); kubectl port-forward,
-// an independent client, reaches the same process. The pod's fate is the process's fate.
-import { readFileSync } from 'node:fs';
+// Prometheus and Alertmanager through port-forwards to them (core/kube/port-forward.ts,
+// core/monitoring/monitoring-access.ts); kubectl port-forward, an independent client, reaches the
+// same process. `rules add` goes through the rules ConfigMap. The pod's fate is the process's fate.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { openPortForward, type OpenPortForward } from '../../core/kube/port-forward.ts';
 import { isAlive } from '../../core/exec/process-alive.ts';
+import { closeMonitoringAccess, monitoringAccess } from '../../core/monitoring/monitoring-access.ts';
 import { present, waitFor } from '../helpers/wait.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
@@ -147,6 +149,47 @@ describe('monitoring pods in a sim lab', () => {
     expect(status).toBe(200);
   });
 
+  it('keeps one pair of forwards per lab: reused until closed, then the port refuses', async () => {
+    const first = await monitoringAccess(lab);
+    const again = await monitoringAccess(lab);
+    expect(again.prometheus).toBe(first.prometheus);
+    expect(again.alertmanager).toBe(first.alertmanager);
+    expect((await fetch(`${first.alertmanager}/-/ready`)).status).toBe(200);
+    await closeMonitoringAccess(lab.name);
+    await expect(fetch(`${first.prometheus}/-/ready`)).rejects.toThrow();
+    expect((await monitoringAccess(lab)).prometheus).not.toBe(first.prometheus);
+    await closeMonitoringAccess(lab.name);
+  });
+
+  it('rules add writes the rule into the rules ConfigMap, and the lab Prometheus loads it', async () => {
+    const file = join(temp.home, 'slow-cart.yaml');
+    writeFileSync(
+      file,
+      [
+        'groups:',
+        '  - name: lab.slow',
+        '    rules:',
+        '      - alert: CartServiceDownSlow',
+        '        expr: kube_deployment_status_replicas_available{deployment="cartservice"} == 0',
+        '        for: 5m',
+      ].join('\n'),
+    );
+    const added = await cli(['rules', 'add', file, '--name', NAME]);
+    expect(added.stderr).not.toMatch(/^error:/m);
+    expect(added.stdout).toMatch(/key learner-slow-cart\.yaml/);
+    const maps = await kubectlJson<{
+      items: { metadata: { name: string }; data?: Record<string, string> }[];
+    }>(kubeconfig, ['-n', 'monitoring', 'get', 'configmaps', '-l', 'app.kubernetes.io/name=prometheus']);
+    const rules = maps.items.find((m) => m.metadata.name.startsWith('prometheus-rules'));
+    expect(rules?.data?.['learner-slow-cart.yaml']).toContain('CartServiceDownSlow');
+    const url = (await monitoringAccess(lab)).prometheus;
+    const listed = (await (await fetch(`${url}/api/v1/rules?type=alert`)).json()) as {
+      data: { groups: { rules: { name: string }[] }[] };
+    };
+    expect(listed.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toContain('CartServiceDownSlow');
+    await closeMonitoringAccess(lab.name);
+  });
+
   it('stops Prometheus while its node is down (the forward and the process go silent) and resumes it, data kept', async () => {
     const url = forward?.url ?? '';
     const ports = JSON.parse(readFileSync(join(labDir, 'monitoring-ports.json'), 'utf8')) as {
@@ -186,6 +229,10 @@ describe('monitoring pods in a sim lab', () => {
     expect(await answers(direct)).toBe(false);
     const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
     expect(state, 'the process is stopped (T), not gone').toBe('T');
+    // The CLI reaches Prometheus through the same kind of forward: it says so, and where to look.
+    const blind = await cli(['query', 'up', '--name', NAME]);
+    expect(blind.exitCode).toBe(1);
+    expect(blind.stderr).toMatch(/Prometheus does not answer.*kubectl -n monitoring get pods/s);
 
     await simBackend().healNode(lab, 'monitoring-1');
     await waitFor(
@@ -196,6 +243,9 @@ describe('monitoring pods in a sim lab', () => {
     );
     expect(await startTime(url)).toBe(started);
     expect(await sampleAt(url, at)).toEqual(before);
+    const seeing = await cli(['query', 'up{job="kube-state-metrics"}', '--name', NAME]);
+    expect(seeing.exitCode).toBe(0);
+    expect(seeing.stdout).toMatch(/kube-state-metrics/);
   });
 
   it('closes: the local port stops accepting connections', async () => {
