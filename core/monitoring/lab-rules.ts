@@ -114,6 +114,15 @@ export const addLabRules = async (
     });
   }
   const text = await readFile(file, 'utf8');
+  let alerts: string[];
+  try {
+    alerts = alertNames(text);
+  } catch (cause) {
+    throw new KartStreamError('invalid-input', `rule file ${file} is not YAML: ${(cause as Error).message}`, {
+      cause,
+      fix: 'fix the file (a rule file is `groups:`, each with `name:` and `rules:`) and add it again',
+    });
+  }
   // A ConfigMap key allows letters, digits, '-', '_' and '.'.
   const key = `${LEARNER_PREFIX}${basename(file)
     .replace(/\.ya?ml$/, '')
@@ -125,7 +134,7 @@ export const addLabRules = async (
     await mkdir(labRulesDir(lab), { recursive: true, mode: 0o700 });
     await writeFile(join(labRulesDir(lab), key), text, { mode: 0o600 });
   }
-  await reloadUntil(monitoring, { loaded: alertNames(text), unloaded: [] });
+  await reloadUntil(monitoring, { loaded: alerts, unloaded: [] });
   return `configmap ${MONITORING_NAMESPACE}/${configMap.metadata?.name ?? ''} key ${key}`;
 };
 
