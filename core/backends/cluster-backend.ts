@@ -37,13 +37,18 @@ export interface Availability {
 }
 
 /**
- * Where a lab's Prometheus and Alertmanager run, and so how the engine reaches them.
- * - `host-processes`: local processes beside the cluster, on free 127.0.0.1 ports that the
- *   monitoring layer records in the lab dir (sim: there are no containers to run them in).
- * - `in-cluster`: pods on the monitoring pool, deployed with the stack from
- *   `manifests/monitoring/overlays/<overlay>` (kind; an external cluster would be the same).
+ * How a lab's monitoring runs. On every backend its pods (Prometheus, Alertmanager, Grafana,
+ * kube-state-metrics, node-exporter) are deployed with the stack from
+ * `manifests/monitoring/overlays/<overlay>` onto the monitoring pool, and the engine reaches
+ * Prometheus and Alertmanager through port-forwards to them. `runs` says who answers there:
+ * - `in-cluster`: the pods' own containers (kind; an external cluster would be the same).
+ * - `host-processes`: the pods run no containers (sim); the engine runs the real processes on
+ *   127.0.0.1 and the backend forwards the pods' ports to them.
  */
-export type MonitoringPlacement = { runs: 'host-processes' } | { runs: 'in-cluster'; overlay: string };
+export interface MonitoringPlacement {
+  runs: 'in-cluster' | 'host-processes';
+  overlay: string;
+}
 
 /** One lab as a backend sees it: its name, its private directory, its topology. */
 export interface LabContext {

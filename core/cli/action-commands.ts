@@ -59,7 +59,11 @@ export const addActionCommands = (program: Command, out: Output): void => {
     .action(async (file: string, opts: { name: string }) => {
       const { openLab } = await import('../lab/open-lab.ts');
       const { addLabRules } = await import('../monitoring/lab-rules.ts');
-      const { lab } = await openLab(opts.name);
-      out.print(`added ${await addLabRules(lab, file)}; Prometheus reloaded its rules`);
+      const { lab, record, backend } = await openLab(opts.name);
+      const added = await addLabRules(lab, file, {
+        monitoring: record.monitoring,
+        placement: backend.monitoring,
+      });
+      out.print(`added ${added}; Prometheus reloaded its rules`);
     });
 };

@@ -46,5 +46,9 @@ export const main = async (argv: string[], out: Output = consoleOutput): Promise
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     out.info(`error: ${describeError(error)}`);
     return isKartStreamError(error) && error.code === 'invalid-input' ? 2 : 1;
+  } finally {
+    // Port-forwards a command opened to a lab's monitoring would keep the process alive.
+    const { closeAllMonitoringAccess } = await import('../monitoring/monitoring-access.ts');
+    await closeAllMonitoringAccess();
   }
 };

@@ -8,9 +8,9 @@ import { table } from '../text/table.ts';
 
 const requireMonitoring = async (name: string) => {
   const { labContext, requireLabRecord } = await import('../lab/lab-record.ts');
-  const { readSimMonitoring } = await import('../monitoring/sim-monitoring.ts');
+  const { readLabMonitoring } = await import('../monitoring/lab-monitoring.ts');
   const record = await requireLabRecord(checkLabName(name));
-  const monitoring = await readSimMonitoring(await labContext(record));
+  const monitoring = await readLabMonitoring(await labContext(record), record);
   if (!monitoring) {
     throw new KartStreamError('not-found', `lab ${name} runs without monitoring`, {
       fix: `start it with monitoring: ${upCommand(name)}`,
@@ -79,12 +79,14 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .requiredOption('--kubeconfig <path>')
     .requiredOption('--port <port>')
     .requiredOption('--history <path>')
-    .action(async (opts: { kubeconfig: string; port: string; history: string }) => {
+    .option('--process-dir <dir>', 'pid files of the processes that follow their pods')
+    .action(async (opts: { kubeconfig: string; port: string; history: string; processDir?: string }) => {
       const { runLabAgent } = await import('../monitoring/lab-agent.ts');
       await runLabAgent({
         kubeconfigPath: opts.kubeconfig,
         port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
         alertHistoryPath: opts.history,
+        ...(opts.processDir ? { processDir: opts.processDir } : {}),
       });
     });
 };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { backendByName } from '../backends/choose-backend.ts';
 import { labDir } from '../home/paths.ts';
 import { stopLabMonitoring } from '../monitoring/lab-monitoring.ts';
+import { closeMonitoringAccess } from '../monitoring/monitoring-access.ts';
 import { runTask, type RunTaskOptions } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/load-topology.ts';
 import { checkLabName } from '../home/lab-name.ts';
@@ -20,6 +21,7 @@ export const downLab = async (name: string, taskOptions: RunTaskOptions = {}): P
     `Stop lab ${name}`,
     async (task) => {
       task.step(`Stop the ${backend.name} cluster and remove its files`);
+      await closeMonitoringAccess(name);
       await stopLabMonitoring(lab, task);
       await backend.delete(lab, task);
     },

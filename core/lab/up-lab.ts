@@ -78,8 +78,10 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
     }
   }
   const withMonitoring = !options.noMonitoring;
-  // Recorded: whether the engine runs (and so reaches) the lab's monitoring.
-  const monitoring = withMonitoring && runsOnHost(backend.monitoring);
+  // Recorded: whether the lab has monitoring (pods on every backend).
+  const monitoring = withMonitoring;
+  // sim: the real processes behind the pods run on this machine, started by the engine.
+  const hostMonitoring = withMonitoring && runsOnHost(backend.monitoring);
   if (withMonitoring) await requireMonitoringTools(backend.monitoring);
   // A chosen port that is taken is refused before anything is created.
   if (options.apiPort !== undefined)
@@ -104,7 +106,7 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       task.log(`backend: ${backend.name} (${choice.reason})`);
       // The manifests render while the cluster starts; a broken overlay still fails the task.
       const startRendering = () => {
-        // Where the cluster runs monitoring itself, its manifests deploy with the shop.
+        // The monitoring pods deploy with the shop on every backend.
         const started = simKubectl().then(async ({ kubectl }) => [
           ...(await renderStack(kubectl, backend.name, topology)),
           ...(withMonitoring ? await monitoringManifests(backend.monitoring, kubectl) : []),
@@ -135,9 +137,11 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
           });
         }
         // Monitoring starts beside the deploy: it only needs the API, not the shop.
-        const monitoringStarted = monitoring ? startLabMonitoring(backend.monitoring, lab, task) : undefined;
+        const monitoringStarted = hostMonitoring
+          ? startLabMonitoring(backend.monitoring, lab, task)
+          : undefined;
         monitoringStarted?.catch(() => undefined);
-        if (monitoring) task.log('starting Prometheus, Alertmanager and the lab agent');
+        if (hostMonitoring) task.log('starting Prometheus, Alertmanager and the lab agent');
         const snapshot = await deployAndWait(
           lab,
           record,

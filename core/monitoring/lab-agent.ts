@@ -1,9 +1,10 @@
 // The lab agent: a small long-lived process per sim lab. It keeps a watch store on the lab and
 // serves (1) the kube-state-metrics series on /metrics for the lab's Prometheus, and (2) a
 // webhook on /alerts where the lab's Alertmanager posts firing and resolved alerts, which are
-// appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read.
-// It also runs the shop's traffic model (core/traffic), whose Istio metrics share /metrics and
-// whose customer impact so far is on /traffic.
+// appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read;
+// (3) it keeps Prometheus and Alertmanager in step with their pods (pod-fate.ts); and (4) it runs
+// the shop's traffic model (core/traffic), whose Istio metrics share /metrics and whose customer
+// impact so far is on /traffic.
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kubeClients } from '../kube/kube-client.ts';
@@ -11,6 +12,7 @@ import { WatchStore } from '../kube/watch-store.ts';
 import { SHOP_NAMESPACE } from '../topology/shop.ts';
 import { startShopTraffic } from '../traffic/shop-traffic.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
+import { followPodFate } from './pod-fate.ts';
 
 export interface AlertmanagerWebhook {
   status: 'firing' | 'resolved';
@@ -54,6 +56,8 @@ export interface AgentOptions {
   kubeconfigPath: string;
   port: number;
   alertHistoryPath: string;
+  /** Where the monitoring processes' pid files are: they follow their pods' fate. */
+  processDir?: string;
 }
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
@@ -63,6 +67,9 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   await store.start();
   const registry = ksmRegistry(store);
   const traffic = await startShopTraffic(store, clients.config, registry, { namespace: SHOP_NAMESPACE });
+  const stopFollowing = options.processDir
+    ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
+    : () => undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -102,6 +109,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  stopFollowing();
   server.close();
   await traffic.stop();
   await store.stop();

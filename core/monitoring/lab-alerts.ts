@@ -1,11 +1,12 @@
 // What `kartstream alerts` shows: every alert of the lab with its state. Firing alerts come from
 // Alertmanager (what would notify someone), pending ones from Prometheus' rules, and resolved ones
-// from the lab's alert history, written by the agent from Alertmanager's notifications.
+// from the lab's alert history, written by the sim lab agent from Alertmanager's notifications
+// (other backends have none: what resolved there is not listed).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AlertEvent } from './lab-agent.ts';
 import { AlertmanagerApi, PrometheusApi } from './prometheus-api.ts';
-import type { SimMonitoring } from './sim-monitoring.ts';
+import type { MonitoringEndpoints } from './monitoring-access.ts';
 
 export interface LabAlert {
   name: string;
@@ -50,11 +51,11 @@ export const readAlertHistory = async (path: string): Promise<AlertEvent[]> =>
         .map((line) => JSON.parse(line) as AlertEvent)
     : [];
 
-export const labAlerts = async (monitoring: SimMonitoring): Promise<LabAlert[]> => {
+export const labAlerts = async (monitoring: MonitoringEndpoints): Promise<LabAlert[]> => {
   const [amAlerts, rules, history] = await Promise.all([
     new AlertmanagerApi(monitoring.alertmanager).alerts(),
     new PrometheusApi(monitoring.prometheus).alertingRules(),
-    readAlertHistory(monitoring.alertHistory),
+    monitoring.alertHistory ? readAlertHistory(monitoring.alertHistory) : [],
   ]);
   const alerts: LabAlert[] = [];
   const active = new Set<string>();

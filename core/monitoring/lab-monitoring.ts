@@ -7,16 +7,15 @@ import type { LabContext, MonitoringPlacement } from '../backends/cluster-backen
 import { MANIFESTS_DIR, renderKustomization } from '../stack/render-overlay.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import { requireMonitoringBinaries } from './monitoring-binaries.ts';
+import { monitoringAccess, type MonitoringEndpoints } from './monitoring-access.ts';
 import {
   monitoringProcesses,
-  readSimMonitoring,
   startSimMonitoring,
   stopSimMonitoring,
   type SimMonitoring,
 } from './sim-monitoring.ts';
 
-/** Where the engine reaches a lab's Prometheus, Alertmanager and lab agent (127.0.0.1 URLs). */
-export type MonitoringEndpoints = SimMonitoring;
+export type { MonitoringEndpoints } from './monitoring-access.ts';
 
 /** Whether the engine itself runs (and so reaches) the lab's monitoring. */
 export const runsOnHost = (placement: MonitoringPlacement): boolean => placement.runs === 'host-processes';
@@ -26,21 +25,19 @@ export const requireMonitoringTools = async (placement: MonitoringPlacement): Pr
   if (runsOnHost(placement)) await requireMonitoringBinaries();
 };
 
-/** The monitoring objects to deploy with the stack (in-cluster placement), else none. */
-export const monitoringManifests = async (
+/** The monitoring objects to deploy with the stack: its pods run on the monitoring pool everywhere. */
+export const monitoringManifests = (
   placement: MonitoringPlacement,
   kubectl: string,
 ): Promise<KubernetesObject[]> =>
-  placement.runs === 'in-cluster'
-    ? renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', placement.overlay))
-    : [];
+  renderKustomization(kubectl, join(MANIFESTS_DIR, 'monitoring', 'overlays', placement.overlay));
 
 /** (Re)starts the monitoring the engine runs for the lab; undefined where the cluster runs it. */
 export const startLabMonitoring = async (
   placement: MonitoringPlacement,
   lab: LabContext,
   task: TaskReporter,
-): Promise<MonitoringEndpoints | undefined> => {
+): Promise<SimMonitoring | undefined> => {
   if (!runsOnHost(placement)) return undefined;
   await stopSimMonitoring(lab, task);
   return startSimMonitoring(lab, task);
@@ -50,9 +47,14 @@ export const startLabMonitoring = async (
 export const stopLabMonitoring = (lab: Pick<LabContext, 'dir'>, task: TaskReporter): Promise<void> =>
   stopSimMonitoring(lab, task);
 
-/** The endpoints the engine reaches the lab's monitoring at, or undefined (none, or not reachable). */
-export const readLabMonitoring = (lab: Pick<LabContext, 'dir'>): Promise<MonitoringEndpoints | undefined> =>
-  readSimMonitoring(lab);
+/**
+ * Where the engine reaches the lab's monitoring (port-forwards to its Services, the same on every
+ * backend), or undefined when the lab runs without it; throws when its Services are not there.
+ */
+export const readLabMonitoring = async (
+  lab: LabContext,
+  record: { monitoring: boolean },
+): Promise<MonitoringEndpoints | undefined> => (record.monitoring ? monitoringAccess(lab) : undefined);
 
 /** One line per monitoring process of the lab that should run and does not. */
 export const monitoringFindings = async (lab: Pick<LabContext, 'dir'>): Promise<string[]> =>

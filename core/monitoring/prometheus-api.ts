@@ -8,7 +8,8 @@ const getJson = async <T>(url: string, what: string): Promise<T> => {
   } catch (cause) {
     throw new KartStreamError('backend-unavailable', `${what} does not answer at ${new URL(url).origin}`, {
       cause,
-      fix: 'check the lab with `npx kartstream status`; `npx kartstream up` restarts its monitoring',
+      // Reached through a port-forward to its pod: a pod that is not Ready answers nothing.
+      fix: 'check its pod: `kubectl -n monitoring get pods -o wide` (its node may be down); `npx kartstream status` shows the lab',
     });
   }
   const body = (await res.json().catch(() => undefined)) as

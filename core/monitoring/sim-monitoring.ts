@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { LabContext } from '../backends/cluster-backend.ts';
 import { kwokClusterDir } from '../backends/sim/kwokctl.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { startDaemon, waitHttpReady } from '../exec/start-daemon.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
-import { freePort } from '../kube/free-port.ts';
+import { readMonitoringPorts } from '../backends/sim/monitoring-ports.ts';
+import { requireFreePort } from '../kube/free-port.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import { waitUntil } from '../tasks/wait.ts';
 import { requireMonitoringBinaries } from './monitoring-binaries.ts';
@@ -100,7 +102,16 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
   const binaries = await requireMonitoringBinaries();
   const dir = monitoringDir(lab);
   await ensurePrivateDir(dir);
-  const [agentPort, promPort, amPort] = [await freePort(), await freePort(), await freePort()];
+  // The ports the cluster's monitoring pods forward to, fixed when the cluster was created.
+  const ports = await readMonitoringPorts(lab);
+  const [agentPort, promPort, amPort] = [ports.agent, ports.prometheus, ports.alertmanager];
+  for (const [name, port] of Object.entries(ports))
+    await requireFreePort(port, `the lab's ${name}`, '').catch((cause: unknown) => {
+      throw new KartStreamError('conflict', (cause as Error).message, {
+        cause,
+        fix: `the lab's ${name} pod forwards there: stop what listens (\`ss -ltnp 'sport = :${port}'\`), or recreate the lab (down, then up) to pick new ports`,
+      });
+    });
   const alertHistory = join(dir, 'alerts.jsonl');
   await writeFile(join(dir, 'prometheus.yml'), stringify(await prometheusConfig(lab, agentPort, amPort)), {
     mode: 0o600,
@@ -122,6 +133,8 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         String(agentPort),
         '--history',
         alertHistory,
+        '--process-dir',
+        dir,
       ],
       ready: `http://127.0.0.1:${agentPort}/healthz`,
     },
@@ -191,13 +204,27 @@ export const monitoringProcesses = async (
   );
 };
 
-// Stops every monitoring process of the lab (TERM, then KILL after 5 s).
+// A signal to a process that may have exited meanwhile.
+const signal = (pid: number, name: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone already
+  }
+};
+
+// Stops every monitoring process of the lab (TERM, then KILL after 5 s). The agent goes first,
+// so it cannot stop a process again; a stopped process is resumed first, so TERM reaches it.
 export const stopSimMonitoring = async (lab: Pick<LabContext, 'dir'>, task: TaskReporter): Promise<void> => {
   const running = (await monitoringProcesses(lab)).filter((p) => p.running);
-  for (const p of running) {
-    task.log(`stopping ${p.name} (pid ${p.pid})`);
-    process.kill(p.pid, 'SIGTERM');
+  const agentFirst = [running.filter((p) => p.name === 'agent'), running.filter((p) => p.name !== 'agent')];
+  for (const group of agentFirst) {
+    for (const p of group) {
+      task.log(`stopping ${p.name} (pid ${p.pid})`);
+      signal(p.pid, 'SIGCONT');
+      signal(p.pid, 'SIGTERM');
+    }
+    await waitUntil(() => !group.some((p) => isAlive(p.pid)), { timeoutMs: 5_000 });
+    for (const p of group.filter((x) => isAlive(x.pid))) signal(p.pid, 'SIGKILL');
   }
-  await waitUntil(() => !running.some((p) => isAlive(p.pid)), { timeoutMs: 5_000 });
-  for (const p of running.filter((x) => isAlive(x.pid))) process.kill(p.pid, 'SIGKILL');
 };

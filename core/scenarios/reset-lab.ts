@@ -1,10 +1,8 @@
 // `reset`: back to the clean baseline without recreating the cluster: any run is rolled back,
 // failed nodes healed, pools back to the topology's sizes, the shop re-applied and its broken
 // pods replaced.
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labRulesDir } from '../monitoring/lab-rules.ts';
+import { removeLabRules } from '../monitoring/lab-rules.ts';
 import { waitUntil } from '../tasks/wait.ts';
 import { openScenarioContext } from './scenario-context.ts';
 import { runAction } from './scenario-actions.ts';
@@ -33,11 +31,8 @@ export const resetLab = async (name: string, log: (line: string) => void): Promi
     ];
     for (const action of actions) log(await runAction(ctx, action));
     // Rules a learner added are not part of the baseline.
-    if (ctx.monitoring && existsSync(labRulesDir(ctx.lab))) {
-      await rm(labRulesDir(ctx.lab), { recursive: true, force: true });
-      await fetch(`${ctx.monitoring.prometheus}/-/reload`, { method: 'POST' });
+    if (ctx.monitoring && (await removeLabRules(ctx.lab, ctx.monitoring)))
       log("removed the learner's own alert rules");
-    }
   } finally {
     await ctx.store.stop();
   }

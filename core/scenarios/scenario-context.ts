@@ -3,7 +3,7 @@
 import type { ClusterBackend, LabContext } from '../backends/cluster-backend.ts';
 import type { KubeClients } from '../kube/kube-client.ts';
 import type { WatchStore } from '../kube/watch-store.ts';
-import type { SimMonitoring } from '../monitoring/sim-monitoring.ts';
+import type { MonitoringEndpoints } from '../monitoring/monitoring-access.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 
 export interface ScenarioContext {
@@ -11,7 +11,7 @@ export interface ScenarioContext {
   backend: ClusterBackend;
   clients: KubeClients;
   store: WatchStore;
-  monitoring?: SimMonitoring;
+  monitoring?: MonitoringEndpoints;
   namespace: string;
   /** The directory of the scenario file (for `apply {file}`). */
   scenarioDir: string;
@@ -38,7 +38,7 @@ export const openScenarioContext = async (
     ...opened,
     clients,
     store,
-    monitoring: await readLabMonitoring(opened.lab),
+    monitoring: await readLabMonitoring(opened.lab, opened.record),
     namespace: opened.record.namespace,
     scenarioDir,
     runId,

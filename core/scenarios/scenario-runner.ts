@@ -63,11 +63,11 @@ export const checkRunnable = async (opened: OpenLab, scenario: Scenario, file = 
   const problems: string[] = [];
   if (!scenario.backends.includes(backend.name))
     problems.push(`it runs on ${scenario.backends.join(', ')}, and this lab is ${backend.name}`);
-  const monitoring = await readLabMonitoring(lab);
+  const monitoring = opened.record.monitoring;
   if (scenario.requires.includes('monitoring') && !monitoring)
     problems.push('it needs monitoring, and this lab runs without it');
   problems.push(...unsupportedActions(scenario, backend.capabilities(), backend.name));
-  problems.push(...uncheckable(scenario, backend.capabilities(), backend.name, monitoring !== undefined));
+  problems.push(...uncheckable(scenario, backend.capabilities(), backend.name, monitoring));
   const pools = poolsOf(opened.record.topologyFile, lab.topology);
   const badPools = unknownPoolLines(scenario, pools);
   problems.push(...badPools);
@@ -193,7 +193,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       ...opened,
       clients,
       store,
-      monitoring: await readLabMonitoring(opened.lab),
+      monitoring: await readLabMonitoring(opened.lab, opened.record),
       namespace: opened.record.namespace,
       scenarioDir: dirname(file),
       runId: id,

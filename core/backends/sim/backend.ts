@@ -37,8 +37,9 @@ export const simCapabilities = (): Capabilities => ({
 
 class SimBackend implements ClusterBackend {
   readonly name = 'sim' as const;
-  // No containers to run Prometheus in: it runs as local processes beside the control plane.
-  readonly monitoring: MonitoringPlacement = { runs: 'host-processes' };
+  // The monitoring pods are scheduled like kind's but run no containers: the real Prometheus,
+  // Alertmanager and lab agent run on the host, and kwok forwards the pods' ports to them.
+  readonly monitoring: MonitoringPlacement = { runs: 'host-processes', overlay: 'sim' };
 
   // Is part of the ClusterBackend interface.
   async detect(): Promise<Availability> {

@@ -1,5 +1,6 @@
 // The one --config file given to `kwokctl create cluster`: a KwokctlConfiguration (binaries,
-// loopback-only binding, lab timers) followed by every Stage from infra/sim/stages/.
+// loopback-only binding, lab timers) followed by every Stage from infra/sim/stages/ and any extra
+// kwok documents (e.g. the ClusterPortForward of the monitoring pods).
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export interface KwokctlConfigInput {
   binaries: KwokctlBinaries;
   /** Ports picked by the backend, so a port in use is caught before kwokctl runs. */
   kubeApiserverPort: number;
+  /** More kwok documents (ClusterPortForward, ClusterLogs...), loaded by the kwok controller. */
+  extraDocuments?: readonly object[];
 }
 
 const arg = (key: string, value: string | number) => ({ key, value: String(value) });
@@ -77,8 +80,12 @@ export const readStages = async (): Promise<string[]> => {
   return Promise.all(files.map((f) => readFile(join(STAGES_DIR, f), 'utf8')));
 };
 
-// The whole config file: the configuration document, then every stage document.
+// The whole config file: the configuration document, every stage document, the extra documents.
 export const renderKwokctlConfigFile = async (input: KwokctlConfigInput): Promise<string> => {
   const stages = await readStages();
-  return [stringify(renderKwokctlConfiguration(input)), ...stages.map((s) => s.trim() + '\n')].join('---\n');
+  return [
+    stringify(renderKwokctlConfiguration(input)),
+    ...stages.map((s) => s.trim() + '\n'),
+    ...(input.extraDocuments ?? []).map((d) => stringify(d)),
+  ].join('---\n');
 };

@@ -15,6 +15,7 @@ import { renderSimNodes } from '../../topology/render-sim-nodes.ts';
 import { SHOP_NAMESPACE } from '../../topology/shop.ts';
 import { requireSimBinaries } from './binaries.ts';
 import { renderKwokctlConfigFile } from './kwokctl-config.ts';
+import { monitoringPortForward, reserveMonitoringPorts } from './monitoring-ports.ts';
 import { kwokAdminKubeconfig, kwokctl, kwokMergedKubeconfig } from './kwokctl.ts';
 
 const NODES_READY_TIMEOUT_MS = 60_000;
@@ -30,8 +31,11 @@ export const provisionSimLab = async (
     : await freePort();
   await ensurePrivateDir(lab.dir);
   const configFile = join(lab.dir, 'kwokctl.yaml');
+  // kwok reads its port-forwards only now: the monitoring processes' host ports are fixed here.
+  const monitoringPorts = await reserveMonitoringPorts(lab);
   const config = await renderKwokctlConfigFile({
     kubeApiserverPort: apiPort,
+    extraDocuments: [monitoringPortForward(monitoringPorts)],
     binaries: {
       kubeApiserver: binaries['kube-apiserver'],
       kubeControllerManager: binaries['kube-controller-manager'],

@@ -6,7 +6,7 @@ import type { AlertsMessage } from '../../contract/wire-types.ts';
 import { describeError } from '../../errors/kartstream-error.ts';
 import { requireLabRecord } from '../../lab/lab-record.ts';
 import { labAlerts } from '../../monitoring/lab-alerts.ts';
-import type { SimMonitoring } from '../../monitoring/sim-monitoring.ts';
+import type { MonitoringEndpoints } from '../../monitoring/monitoring-access.ts';
 import { labMonitoring } from './alert-monitoring.ts';
 import { sleep } from '../../tasks/wait.ts';
 import type { ServiceContext } from './service-context.ts';
@@ -16,7 +16,7 @@ const TICK_MS = 2_000;
 
 const unavailable = (reason: string): AlertsMessage => ({ available: false, reason, alerts: [] });
 
-const alertsOf = async (monitoring: SimMonitoring): Promise<AlertsMessage> => ({
+const alertsOf = async (monitoring: MonitoringEndpoints): Promise<AlertsMessage> => ({
   available: true,
   alerts: (await labAlerts(monitoring)).map((a) => ({ ...a })),
 });

@@ -237,7 +237,8 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         const server = kubeClients(lab.kubeconfigPath).config.getCurrentCluster()?.server;
         if (server) info.apiServer = server;
       }
-      const monitoring = await readLabMonitoring(lab);
+      // The server's own forwards to the lab's monitoring; absent while they cannot be opened.
+      const monitoring = await readLabMonitoring(lab, record).catch(() => undefined);
       if (monitoring)
         info.monitoring = { prometheusUrl: monitoring.prometheus, alertmanagerUrl: monitoring.alertmanager };
       const shopUrl = backendByName(record.backend).shopUrl(lab);

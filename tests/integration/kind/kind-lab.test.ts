@@ -122,6 +122,28 @@ describe.skipIf(!engine)('a kind lab made by `kartstream up --backend kind`', ()
     expect((JSON.parse(run.stdout) as { passed: boolean }).passed).toBe(true);
   }, 1_200_000);
 
+  // Monitoring is reached as on every backend: port-forwards to the in-cluster Services.
+  it(`${gate}query and alerts reach the in-cluster Prometheus and Alertmanager`, async () => {
+    const query = await cli(['query', 'up{job="kube-state-metrics"}', '--name', NAME, '-o', 'json']);
+    expect(query.exitCode).toBe(0);
+    expect((JSON.parse(query.stdout) as { result: unknown[] }).result.length).toBeGreaterThan(0);
+    const alerts = await cli(['alerts', '--name', NAME, '-o', 'json']);
+    expect(alerts.exitCode).toBe(0);
+    expect(Array.isArray(JSON.parse(alerts.stdout))).toBe(true);
+  }, 120_000);
+
+  it(`${gate}the alerting scenario passes with --auto-solve (its rule added to the in-cluster ConfigMap)`, async () => {
+    const run = await cli(['scenario', 'run', 'alerting', '--name', NAME, '--auto-solve', '-o', 'json']);
+    expect(run.exitCode).toBe(0);
+    expect((JSON.parse(run.stdout) as { passed: boolean }).passed).toBe(true);
+    const rules = await kubeClients(lab.kubeconfigPath).core.listNamespacedConfigMap({
+      namespace: 'monitoring',
+      labelSelector: 'app.kubernetes.io/name=prometheus',
+    });
+    const keys = rules.items.flatMap((c) => Object.keys(c.data ?? {}));
+    expect(keys).toContain('learner-fast-cart.yaml');
+  }, 1_500_000);
+
   it(`${gate}down removes the cluster and leaves no container with the lab's kind label`, async () => {
     expect((await cli(['down', '--name', NAME])).exitCode).toBe(0);
     expect(await listLabContainers(dockerClient(), NAME)).toEqual([]);

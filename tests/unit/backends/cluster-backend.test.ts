@@ -28,7 +28,7 @@ describe('the backends that exist', () => {
 describe('what differs, answered by the backend', () => {
   it('sim: monitoring as host processes, no shop URL, every fault', () => {
     const sim = simBackend();
-    expect(sim.monitoring).toEqual({ runs: 'host-processes' });
+    expect(sim.monitoring).toEqual({ runs: 'host-processes', overlay: 'sim' });
     expect(sim.shopUrl(lab)).toBeUndefined();
     expect(sim.capabilities().unsupported).toEqual({});
     expect(faultsOf(sim.capabilities())).toHaveLength(6);
