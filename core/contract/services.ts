@@ -18,18 +18,17 @@ import type {
   ScalePoolInput,
   StartScenarioInput,
 } from './inputs.ts';
+import type { DashboardView, PanelData } from './dashboard-types.ts';
 import type {
   AlertsMessage,
   AppInfo,
   BackendChoiceView,
   ClusterEventView,
   ClusterMessage,
-  DashboardView,
   DoctorView,
   IdentityView,
   LabInfo,
   LabSummary,
-  PanelData,
   PlanView,
   PromoteStatusView,
   RangeResult,

@@ -10,7 +10,7 @@ import type {
   DashboardVariableView,
   DashboardView,
   PanelRender,
-} from '../contract/wire-types.ts';
+} from '../contract/dashboard-types.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { MANIFESTS_DIR } from '../stack/render-overlay.ts';
 
@@ -105,7 +105,9 @@ export const panelModel = (file: string, raw: RawPanel): DashboardPanelView => {
   const targets = (raw.targets ?? []).map(targetModel);
   const drawn = DRAWN_PANEL_TYPES[type];
   let render: PanelRender = drawn ?? 'unsupported';
-  let reason = drawn ? undefined : (UNSUPPORTED_PANEL_TYPES[type] ?? `the app has no renderer for ${type} panels`);
+  let reason = drawn
+    ? undefined
+    : (UNSUPPORTED_PANEL_TYPES[type] ?? `the app has no renderer for ${type} panels`);
   if (drawn && targets.some((t) => !t.expr)) {
     render = 'unsupported';
     reason = 'a target has no PromQL expression (only Prometheus queries are drawn)';

@@ -7,7 +7,7 @@
 //   $__rate_interval  max($__interval + scrape interval, 4 × scrape interval).
 //   $__range          the dashboard's time range, e.g. `1800s`.
 // The scrape interval is the lab Prometheus' own `global.scrape_interval`.
-import type { DashboardVariableView } from '../contract/wire-types.ts';
+import type { DashboardVariableView } from '../contract/dashboard-types.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 
 export const MAX_DATA_POINTS = 300;
@@ -31,7 +31,10 @@ export const referencedVariables = (expr: string): string[] => [
 
 /** A label value made safe inside a `=~"..."` matcher: regex metacharacters, `\` and `"` escaped. */
 export const regexValue = (value: string): string =>
-  value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  value
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"');
 
 /**
  * The text a variable stands for. "All" (or nothing chosen, when the variable offers All) is its
@@ -69,10 +72,14 @@ export const expandExpr = (expr: string, texts: Record<string, string>, timing: 
     const name = (a ?? b ?? c) as string;
     const text = all[name];
     if (text === undefined)
-      throw new KartStreamError('invalid-input', `the query uses $${name}, which the dashboard does not define`, {
-        details: [`query: ${expr}`, `defined: ${Object.keys(all).join(', ')}`],
-        fix: `add a template variable ${name} to the dashboard, or remove ${whole} from the query`,
-      });
+      throw new KartStreamError(
+        'invalid-input',
+        `the query uses $${name}, which the dashboard does not define`,
+        {
+          details: [`query: ${expr}`, `defined: ${Object.keys(all).join(', ')}`],
+          fix: `add a template variable ${name} to the dashboard, or remove ${whole} from the query`,
+        },
+      );
     return text;
   });
 };

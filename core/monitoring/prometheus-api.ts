@@ -4,7 +4,15 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 
 /** A Prometheus duration (`5s`, `1m30s`, `2h`) in seconds. */
 export const durationSeconds = (text: string): number => {
-  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+  const units: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86_400,
+    w: 604_800,
+    y: 31_536_000,
+  };
   const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
     throw new KartStreamError('invalid-input', `not a Prometheus duration: ${JSON.stringify(text)}`);

@@ -3,7 +3,8 @@
 // core/monitoring/dashboard-queries.ts for `$__interval` and `$__rate_interval`).
 import type { DashboardInput, PanelDataInput } from '../../contract/inputs.ts';
 import type { KartStreamServices } from '../../contract/services.ts';
-import type { DashboardView, PanelData, RangeSeries } from '../../contract/wire-types.ts';
+import type { DashboardView, PanelData } from '../../contract/dashboard-types.ts';
+import type { RangeSeries } from '../../contract/wire-types.ts';
 import { isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { requireLabRecord } from '../../lab/lab-record.ts';
 import { loadDashboards } from '../../monitoring/dashboard-model.ts';
@@ -113,16 +114,14 @@ export const createDashboardsService = (_ctx: ServiceContext): KartStreamService
           prometheus.queryRange(query, start, end, interval),
         );
         data.series.push(
-          ...result.result.map(
-            (s): RangeSeries => ({
-              name: legendName(target.legendFormat, s.metric) ?? seriesName(s.metric),
-              labels: s.metric,
-              // NaN and ±Inf cannot travel as JSON numbers: they are left out (a gap in the chart).
-              points: s.values
-                .map(([t, v]): [number, number] => [t, Number(v)])
-                .filter(([, v]) => Number.isFinite(v)),
-            }),
-          ),
+          ...result.result.map((s): RangeSeries => ({
+            name: legendName(target.legendFormat, s.metric) ?? seriesName(s.metric),
+            labels: s.metric,
+            // NaN and ±Inf cannot travel as JSON numbers: they are left out (a gap in the chart).
+            points: s.values
+              .map(([t, v]): [number, number] => [t, Number(v)])
+              .filter(([, v]) => Number.isFinite(v)),
+          })),
         );
       } else {
         // Stat and bar gauge: the value now (Grafana's instant query; `lastNotNull` of a range

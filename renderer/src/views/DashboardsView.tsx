@@ -2,7 +2,8 @@
 // EKS) drawn by the app from the lab's own Prometheus, with their pool/service variables as
 // dropdowns. Where Grafana runs (kind, EKS), "Open Grafana" port-forwards it and opens it.
 import { useEffect, useState } from 'react';
-import type { DashboardView, LabInfo, WireError } from '../../../core/contract/wire-types.ts';
+import type { DashboardView } from '../../../core/contract/dashboard-types.ts';
+import type { LabInfo, WireError } from '../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../api/client.ts';
 import { useQuery } from '../api/hooks.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';

@@ -22,7 +22,7 @@ import {
   referencedVariables,
   variableText,
 } from '../../../core/monitoring/dashboard-queries.ts';
-import type { DashboardPanelView } from '../../../core/contract/wire-types.ts';
+import type { DashboardPanelView } from '../../../core/contract/dashboard-types.ts';
 
 /** A panel the app handles: drawn, or left to Grafana for a reason written down in the model. */
 const handled = (p: DashboardPanelView): boolean =>
@@ -44,13 +44,16 @@ const rawPanels = async (): Promise<{ file: string; id: number; type: string }[]
 describe('the dashboards as the app draws them', () => {
   it('model every panel of every dashboard file: drawn, or unsupported with the reason', async () => {
     const dashboards = await loadDashboards();
-    const modelled = dashboards.flatMap((d) => d.panels.map((p) => ({ file: d.file, id: p.id, type: p.type })));
+    const modelled = dashboards.flatMap((d) =>
+      d.panels.map((p) => ({ file: d.file, id: p.id, type: p.type })),
+    );
     expect(modelled).toEqual(await rawPanels());
     for (const d of dashboards)
       for (const p of d.panels) {
-        expect(handled(p), `${d.file} panel ${p.id} (${p.type}) is neither drawn nor listed as unsupported`).toBe(
-          true,
-        );
+        expect(
+          handled(p),
+          `${d.file} panel ${p.id} (${p.type}) is neither drawn nor listed as unsupported`,
+        ).toBe(true);
         if (p.render === 'unsupported') expect(p.reason, `${d.file} panel ${p.id}`).toMatch(/\w{10}/);
         else expect(p.targets.length, `${d.file} panel ${p.id}`).toBeGreaterThan(0);
       }
@@ -102,7 +105,11 @@ describe('the dashboards as the app draws them', () => {
 
   it('give a bad dashboard file a message naming the file and what is wrong', () => {
     expect(() => dashboardModel('broken.json', '{ nope')).toThrow(/dashboard broken\.json: not JSON/);
-    const custom = JSON.stringify({ uid: 'x', title: 'X', templating: { list: [{ name: 'env', type: 'custom' }] } });
+    const custom = JSON.stringify({
+      uid: 'x',
+      title: 'X',
+      templating: { list: [{ name: 'env', type: 'custom' }] },
+    });
     expect(() => dashboardModel('custom.json', custom)).toThrow(
       /dashboard custom\.json: variable env: only query variables of the form label_values/,
     );
@@ -124,10 +131,14 @@ describe("Grafana's variables, substituted", () => {
       /uses \$__range_s_unused, which the dashboard does not define/,
     );
     expect(
-      expandExpr('increase(x{service=~"${service}"}[$__range]) + rate(x[$__rate_interval])', { service: '.*' }, {
-        rangeSeconds: 1800,
-        scrapeSeconds: 5,
-      }),
+      expandExpr(
+        'increase(x{service=~"${service}"}[$__range]) + rate(x[$__rate_interval])',
+        { service: '.*' },
+        {
+          rangeSeconds: 1800,
+          scrapeSeconds: 5,
+        },
+      ),
     ).toBe('increase(x{service=~".*"}[1800s]) + rate(x[20s])');
   });
 

@@ -2,7 +2,11 @@
 // removed or the server closes. The opener here counts calls; the real port-forward client is
 // exercised by its own tests (core/kube/port-forward.ts).
 import { describe, expect, it } from 'vitest';
-import { GRAFANA_TARGET, GrafanaForwards, type ForwardTarget } from '../../../core/server/grafana-forwards.ts';
+import {
+  GRAFANA_TARGET,
+  GrafanaForwards,
+  type ForwardTarget,
+} from '../../../core/server/grafana-forwards.ts';
 
 const counting = () => {
   const opened: { kubeconfig: string; target: ForwardTarget; closed: boolean }[] = [];

@@ -2,7 +2,8 @@
 // substituted, against the lab's Prometheus) every 15 s, drawn as a time series, a stat or a bar
 // gauge; a panel the app does not draw says why, and that Grafana draws it.
 import { useEffect, useState } from 'react';
-import type { DashboardPanelView, PanelData, WireError } from '../../../../core/contract/wire-types.ts';
+import type { DashboardPanelView, PanelData } from '../../../../core/contract/dashboard-types.ts';
+import type { WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TimeseriesPlot } from './TimeseriesPlot.tsx';

@@ -52,7 +52,12 @@ export const TimeseriesPlot = ({
         axes: [axis, { ...axis, size: 44 }],
         series: [
           {},
-          ...chart.names.map((name, i) => ({ label: name, stroke: colourOf(i), width: 2, points: { show: false } })),
+          ...chart.names.map((name, i) => ({
+            label: name,
+            stroke: colourOf(i),
+            width: 2,
+            points: { show: false },
+          })),
         ],
       },
       chart.data,
