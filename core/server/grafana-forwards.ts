@@ -15,50 +15,51 @@ export interface ForwardTarget {
   port: number;
 }
 
+/** The shape of core/kube/port-forward.ts's `openPortForward` (branch `mon`). */
 export type OpenPortForward = (kubeconfigPath: string, target: ForwardTarget) => Promise<PortForward>;
 
 /** Grafana as manifests/monitoring deploys it on kind and EKS. */
 export const GRAFANA_TARGET: ForwardTarget = { namespace: 'monitoring', service: 'grafana', port: 3000 };
 
 export class GrafanaForwards {
-  private readonly opening = new Map<string, Promise<PortForward>>();
-  private readonly open = new Map<string, PortForward>();
+  /** Each lab's forward, open or opening. */
+  private readonly forwards = new Map<string, Promise<PortForward>>();
+  /** The URL of each lab's forward once it is open. */
+  private readonly urls = new Map<string, string>();
 
   constructor(private readonly openForward: OpenPortForward) {}
 
   /** The lab's forward, opened now unless one is open or opening. */
-  async forward(lab: string, kubeconfigPath: string): Promise<PortForward> {
-    const ready = this.open.get(lab);
-    if (ready) return ready;
-    let pending = this.opening.get(lab);
-    if (!pending) {
-      pending = this.openForward(kubeconfigPath, GRAFANA_TARGET).finally(() => this.opening.delete(lab));
-      this.opening.set(lab, pending);
-      void pending.then(
-        (f) => this.open.set(lab, f),
-        () => undefined,
-      );
-    }
-    const forward = await pending;
-    this.open.set(lab, forward);
-    return forward;
+  forward(lab: string, kubeconfigPath: string): Promise<PortForward> {
+    const known = this.forwards.get(lab);
+    if (known) return known;
+    const opening = this.openForward(kubeconfigPath, GRAFANA_TARGET);
+    this.forwards.set(lab, opening);
+    // Only while it is still this lab's forward: a close() during the opening has dropped it.
+    const current = () => this.forwards.get(lab) === opening;
+    opening.then(
+      (f) => current() && this.urls.set(lab, f.url),
+      // A forward that failed to open is forgotten, so the next click tries again.
+      () => current() && this.forwards.delete(lab),
+    );
+    return opening;
   }
 
   /** The URL of the lab's open forward, if any. */
   url(lab: string): string | undefined {
-    return this.open.get(lab)?.url;
+    return this.urls.get(lab);
   }
 
   /** Closes the lab's forward (also one still opening); a no-op when there is none. */
   async close(lab: string): Promise<void> {
-    const pending = this.opening.get(lab);
-    const forward = this.open.get(lab) ?? (pending ? await pending.catch(() => undefined) : undefined);
-    this.open.delete(lab);
-    if (forward) await forward.close();
+    const known = this.forwards.get(lab);
+    this.forwards.delete(lab);
+    this.urls.delete(lab);
+    const forward = await known?.catch(() => undefined);
+    await forward?.close();
   }
 
   async closeAll(): Promise<void> {
-    const labs = new Set([...this.open.keys(), ...this.opening.keys()]);
-    for (const lab of labs) await this.close(lab);
+    for (const lab of [...this.forwards.keys()]) await this.close(lab);
   }
 }

@@ -51,6 +51,18 @@ describe('Grafana forwards', () => {
     expect(opened.map((o) => o.closed)).toEqual([true, true, true]);
   });
 
+  it('close a forward still opening: it is closed once open, and not kept', async () => {
+    const { opened, open } = counting();
+    const forwards = new GrafanaForwards(open);
+    const opening = forwards.forward('a', '/k/a');
+    await forwards.close('a');
+    await opening;
+    expect(opened.map((o) => o.closed)).toEqual([true]);
+    expect(forwards.url('a')).toBeUndefined();
+    await forwards.forward('a', '/k/a');
+    expect(opened.map((o) => o.closed)).toEqual([true, false]);
+  });
+
   it('forget a forward that failed to open, so the next click tries again', async () => {
     let calls = 0;
     const forwards = new GrafanaForwards(async () => {
