@@ -101,6 +101,7 @@ export const DashboardPanel = ({
       data-testid={drawn ? `panel-${panel.id}` : `panel-unsupported-${panel.id}`}
       data-render={panel.render}
       data-loaded={data ? 'true' : 'false'}
+      data-series={data ? data.series.length + data.values.length : 0}
       data-points={points}
       aria-labelledby={`dsh-panel-${uid}-${panel.id}`}
     >
