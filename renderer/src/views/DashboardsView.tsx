@@ -7,7 +7,7 @@ import type { LabInfo, WireError } from '../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../api/client.ts';
 import { useQuery } from '../api/hooks.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { DashboardPanel, ROW_PX } from './dashboards/DashboardPanel.tsx';
+import { DashboardPanel, REFRESH_MS, ROW_PX } from './dashboards/DashboardPanel.tsx';
 import './dashboards/dashboards.css';
 
 /** Grafana's value for "All". */
@@ -62,9 +62,17 @@ const Variables = ({
     () => api.dashboards.variableValues.query({ lab, uid: dashboard.uid }),
     [lab, dashboard.uid],
   );
+  // Re-read with the panels: a young lab's Prometheus has not yet recorded every series a
+  // variable lists (e.g. the pool recording rule), and pools or services come and go.
+  const { reload } = values;
+  useEffect(() => {
+    const timer = window.setInterval(reload, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reload]);
   if (dashboard.variables.length === 0) return null;
   return (
     <div className="dsh-vars">
+      <ErrorMessage error={values.error} />
       {dashboard.variables.map((v) => (
         <label key={v.name}>
           <span>{v.label}</span>

@@ -123,7 +123,10 @@ export const dashboardsTests = (s: E2eSession): void => {
     expect(await readyLines.locator('.dsh-plot canvas').count()).toBeGreaterThan(0);
     expect(await queryText(nodesPanel)).toContain('pool=~".*"');
 
-    await board.getByTestId('var-pool').selectOption('backend');
+    // The dropdown lists the pools Prometheus knows (re-read with the panels).
+    const pool = board.getByTestId('var-pool');
+    await pool.locator('option[value="backend"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await pool.selectOption('backend');
     expect(await bars(nodesPanel, 1, 'Nodes per pool, pool=backend')).toEqual(
       new Map([['backend', perPool.get('backend')]]),
     );
@@ -149,7 +152,9 @@ export const dashboardsTests = (s: E2eSession): void => {
       60_000,
     );
 
-    await board.getByTestId('var-service').selectOption('cartservice');
+    const service = board.getByTestId('var-service');
+    await service.locator('option[value="cartservice"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await service.selectOption('cartservice');
     const available = board.getByTestId('panel-5');
     const cart = (await labDeployments(s.kubeconfig)).get('cartservice');
     expect(await bars(available, 1, 'Available replicas, service=cartservice')).toEqual(

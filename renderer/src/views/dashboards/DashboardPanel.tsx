@@ -8,7 +8,8 @@ import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TimeseriesPlot } from './TimeseriesPlot.tsx';
 
-const REFRESH_MS = 15_000;
+/** How often panels (and the variables' values) are read again. */
+export const REFRESH_MS = 15_000;
 /** Grafana's grid row height, in pixels. */
 export const ROW_PX = 30;
 
