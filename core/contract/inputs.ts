@@ -90,6 +90,26 @@ export const rangeQueryInput = z
   })
   .strict();
 
+/** A dashboard by uid (`kartstream-shop-overview`), for a lab. */
+export const dashboardInput = z
+  .object({ lab: labName, uid: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a dashboard uid: a-z, 0-9, -') })
+  .strict();
+/** One panel's data: the variables' chosen values (`$__all` for All) and the time range. */
+export const panelDataInput = z
+  .object({
+    lab: labName,
+    uid: dashboardInput.shape.uid,
+    panelId: z.number().int().min(1).max(10_000),
+    vars: z.record(z.string().regex(/^\w{1,40}$/), z.string().max(200)).default({}),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+  })
+  .strict();
+
 export const awsInput = z.object({ region, profile }).strict();
 export const promoteInput = z
   .object({ lab: labName, region, profile, nat: z.enum(['single', 'per-az']).optional() })
@@ -111,6 +131,8 @@ export type HealPodsInput = z.infer<typeof healPodsInput>;
 export type EventsInput = z.infer<typeof eventsInput>;
 export type StartScenarioInput = z.infer<typeof startScenarioInput>;
 export type RangeQueryInput = z.infer<typeof rangeQueryInput>;
+export type DashboardInput = z.infer<typeof dashboardInput>;
+export type PanelDataInput = z.infer<typeof panelDataInput>;
 export type AwsInput = z.infer<typeof awsInput>;
 export type PromoteInput = z.infer<typeof promoteInput>;
 export type PromoteScaleInput = z.infer<typeof promoteScaleInput>;

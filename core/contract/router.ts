@@ -129,6 +129,16 @@ export const appRouter = t.router({
   metrics: t.router({
     range: q.input(input.rangeQueryInput).query(({ ctx, input }) => ctx.services.metrics.range(input)),
   }),
+  dashboards: t.router({
+    list: q.query(({ ctx }) => ctx.services.dashboards.list()),
+    variableValues: q
+      .input(input.dashboardInput)
+      .query(({ ctx, input }) => ctx.services.dashboards.variableValues(input)),
+    panel: q.input(input.panelDataInput).query(({ ctx, input }) => ctx.services.dashboards.panel(input)),
+  }),
+  grafana: t.router({
+    open: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.grafana.open(input.lab)),
+  }),
   promote: t.router({
     identity: q.input(input.awsInput).query(({ ctx, input }) => ctx.services.promote.identity(input)),
     plan: q.input(input.promoteInput).query(({ ctx, input }) => ctx.services.promote.plan(input)),

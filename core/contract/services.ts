@@ -3,6 +3,8 @@
 // at once; its progress streams through `tasks.watch`.
 import type {
   AwsInput,
+  DashboardInput,
+  PanelDataInput,
   BreakPodsInput,
   CreateLabInput,
   EventsInput,
@@ -16,6 +18,7 @@ import type {
   ScalePoolInput,
   StartScenarioInput,
 } from './inputs.ts';
+import type { DashboardView, PanelData } from './dashboard-types.ts';
 import type {
   AlertsMessage,
   AppInfo,
@@ -94,6 +97,17 @@ export interface KartStreamServices {
   };
   metrics: {
     range(input: RangeQueryInput): Promise<RangeResult>;
+  };
+  dashboards: {
+    /** The dashboards Grafana loads on kind/EKS, as the app draws them. */
+    list(): Promise<DashboardView[]>;
+    /** Each variable's values in the lab (its `label_values` query), by variable name. */
+    variableValues(input: DashboardInput): Promise<Record<string, string[]>>;
+    panel(input: PanelDataInput): Promise<PanelData>;
+  };
+  grafana: {
+    /** Port-forwards the lab's in-cluster Grafana (one forward per lab) and returns its URL. */
+    open(lab: string): Promise<{ url: string }>;
   };
   promote: {
     identity(input: AwsInput): Promise<IdentityView>;

@@ -1,5 +1,23 @@
 // The engine's monitoring clients: Prometheus' HTTP API (v1) and Alertmanager's API (v2).
+import { parse as parseYaml } from 'yaml';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+
+/** A Prometheus duration (`5s`, `1m30s`, `2h`) in seconds. */
+export const durationSeconds = (text: string): number => {
+  const units: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86_400,
+    w: 604_800,
+    y: 31_536_000,
+  };
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new KartStreamError('invalid-input', `not a Prometheus duration: ${JSON.stringify(text)}`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
+};
 
 const getJson = async <T>(url: string, what: string): Promise<T> => {
   let res: Response;
@@ -76,6 +94,23 @@ export class PrometheusApi {
         'Prometheus',
       )
     ).data;
+  }
+
+  // The values of `label` on the series `match` selects (all series when none), sorted.
+  async labelValues(label: string, match?: string): Promise<string[]> {
+    const q = match ? `?${new URLSearchParams({ 'match[]': match })}` : '';
+    const body = await getJson<{ data: string[] }>(
+      `${this.base}/api/v1/label/${encodeURIComponent(label)}/values${q}`,
+      'Prometheus',
+    );
+    return [...body.data].sort();
+  }
+
+  // Prometheus' own `global.scrape_interval`, in seconds (its default, 1m, when unset).
+  async scrapeIntervalSeconds(): Promise<number> {
+    const body = await getJson<{ data: { yaml: string } }>(`${this.base}/api/v1/status/config`, 'Prometheus');
+    const config = parseYaml(body.data.yaml) as { global?: { scrape_interval?: string } } | null;
+    return durationSeconds(config?.global?.scrape_interval ?? '1m');
   }
 
   async alertingRules(): Promise<PromRule[]> {

@@ -9,6 +9,7 @@ import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { formatHash, parseHash, pickLab, type ViewName } from './components/hash-route.ts';
 import { TerminalDock } from './components/TerminalDock.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
+import { DashboardsView } from './views/DashboardsView.tsx';
 import { LabsView, type LabTask } from './views/LabsView.tsx';
 import { MapView } from './views/map/MapView.tsx';
 import { PromoteView } from './views/PromoteView.tsx';
@@ -19,6 +20,7 @@ const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'map', label: 'Cluster map', icon: '▦' },
   { view: 'scenarios', label: 'Scenarios', icon: '▶' },
   { view: 'alerts', label: 'Alerts', icon: '⚠' },
+  { view: 'dashboards', label: 'Dashboards', icon: '▥' },
   { view: 'promote', label: 'Promote', icon: '☁' },
 ];
 
@@ -106,6 +108,7 @@ export const App = () => {
   else if (view === 'map') main = <MapView lab={lab} />;
   else if (view === 'scenarios') main = <ScenariosView lab={lab} />;
   else if (view === 'alerts') main = <AlertsView lab={lab} />;
+  else if (view === 'dashboards') main = <DashboardsView lab={lab} />;
   else main = <PromoteView lab={lab} />;
 
   return (

@@ -1,14 +1,16 @@
 // The app end to end, as a learner uses it in Chromium: `kartstream serve` on a fresh home, a sim
-// lab created from the page, the live map, the terminal, an alert, a failed node, the failover
-// scenario to its debrief, and promote against moto_server. One lab for the whole file, created
-// by the first test and removed by the last; the tests run in this order, and each leaves the lab
-// as the next expects it. kubectl (from PATH), the CLI and boto3 check what the page shows.
+// lab created from the page, the live map, the terminal, an alert, the dashboards, a failed node,
+// the failover scenario to its debrief, and promote against moto_server. One lab for the whole
+// file, created by the first test and removed by the last; the tests run in this order, and each
+// leaves the lab as the next expects it. kubectl (from PATH), the CLI and boto3 check what the
+// page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, processesMentioning } from '../integration/helpers/lab-env.ts';
 import { screenshotOnFailure, waitForTaskDone } from './helpers/browser.ts';
 import { closeSession, downWithCli, openSession, removeHome, type E2eSession } from './helpers/session.ts';
 import { clusterMapTests, nodeFailureTests } from './flows/cluster-map.ts';
 import { createLabTests } from './flows/create-lab.ts';
+import { dashboardsTests } from './flows/dashboards.ts';
 import { failoverScenarioTests } from './flows/failover-scenario.ts';
 import { promoteTests } from './flows/promote.ts';
 import { alertTests, terminalTests } from './flows/terminal-and-alerts.ts';
@@ -33,6 +35,7 @@ describe('KartStream in Chromium', () => {
   clusterMapTests(s);
   terminalTests(s);
   alertTests(s);
+  dashboardsTests(s);
   nodeFailureTests(s);
   failoverScenarioTests(s);
   promoteTests(s);

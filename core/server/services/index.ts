@@ -3,11 +3,15 @@
 // (watch stores, timers, child processes), newest first.
 import { readFileSync } from 'node:fs';
 import type { KartStreamServices } from '../../contract/services.ts';
+import { GrafanaForwards } from '../grafana-forwards.ts';
+import { openGrafanaForward } from '../grafana-port-forward.ts';
 import { TaskRegistry } from '../task-registry.ts';
 import { createActionsService } from './actions-service.ts';
 import { createAlertsService } from './alerts-service.ts';
 import { createAppService } from './app-service.ts';
 import { createClusterService } from './cluster-service.ts';
+import { createDashboardsService } from './dashboards-service.ts';
+import { createGrafanaService } from './grafana-service.ts';
 import { createLabsService } from './labs-service.ts';
 import { createMetricsService } from './metrics-service.ts';
 import { createPromoteService } from './promote-service.ts';
@@ -35,8 +39,10 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     defaultLab: options.defaultLab,
     desktop: options.desktop,
     version: packageVersion(),
+    grafana: new GrafanaForwards(openGrafanaForward),
     onClose: (fn) => closers.push(fn),
   };
+  ctx.onClose(() => ctx.grafana.closeAll());
   const services: KartStreamServices = {
     app: createAppService(ctx),
     labs: createLabsService(ctx),
@@ -46,6 +52,8 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     scenarios: createScenariosService(ctx),
     alerts: createAlertsService(ctx),
     metrics: createMetricsService(ctx),
+    dashboards: createDashboardsService(ctx),
+    grafana: createGrafanaService(ctx),
     promote: createPromoteService(ctx),
   };
   let closing: Promise<void> | undefined;

@@ -243,6 +243,8 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         info.monitoring = { prometheusUrl: monitoring.prometheus, alertmanagerUrl: monitoring.alertmanager };
       const shopUrl = backendByName(record.backend).shopUrl(lab);
       if (shopUrl) info.shopUrl = shopUrl;
+      const grafanaUrl = ctx.grafana.url(record.name);
+      if (grafanaUrl) info.grafanaUrl = grafanaUrl;
       return info;
     },
 
@@ -287,8 +289,14 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
       requireIdle(name);
       // A folder without a record is what a crash mid-create leaves; remove cleans it up too.
       if (!(await readLabRecord(name)) && !existsSync(labDir(name))) throw await unknownLab(name);
-      const { taskId } = ctx.tasks.start(`Delete lab ${name}`, { kind: 'lab-delete', lab: name }, (task) =>
-        downLab(name, into(task)),
+      const { taskId } = ctx.tasks.start(
+        `Delete lab ${name}`,
+        { kind: 'lab-delete', lab: name },
+        async (task) => {
+          // The lab's Grafana forward (kind/EKS) goes with it.
+          await ctx.grafana.close(name);
+          return downLab(name, into(task));
+        },
       );
       return { taskId };
     },

@@ -1,6 +1,7 @@
 // What every service module gets from `createServices`: the shared task registry, the lab the
 // UI opens first, whether the Electron shell started us, our version, and a hook to release
 // resources (watch stores, timers, child processes) when the server closes.
+import type { GrafanaForwards } from '../grafana-forwards.ts';
 import type { TaskRegistry } from '../task-registry.ts';
 
 export interface ServiceContext {
@@ -8,6 +9,8 @@ export interface ServiceContext {
   defaultLab: string;
   desktop: boolean;
   version: string;
+  /** The port-forwards to labs' in-cluster Grafana (one per lab). */
+  grafana: GrafanaForwards;
   /** Registers cleanup run by `close()`, in reverse order of registration. */
   onClose(fn: () => Promise<void> | void): void;
 }

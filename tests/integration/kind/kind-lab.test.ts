@@ -10,6 +10,8 @@ import { shopUrl } from '../../../core/backends/kind/provision.ts';
 import { engineDownFinding } from '../../../core/backends/kind/preflight-rules.ts';
 import type { LabContext } from '../../../core/backends/cluster-backend.ts';
 import { kubeClients } from '../../../core/kube/kube-client.ts';
+import { loadDashboards } from '../../../core/monitoring/dashboard-model.ts';
+import { createServices } from '../../../core/server/services/index.ts';
 import { labContext, requireLabRecord } from '../../../core/lab/lab-record.ts';
 import { isNodeReady } from '../../../core/kube/readiness.ts';
 import type { TaskReporter } from '../../../core/tasks/task.ts';
@@ -65,6 +67,36 @@ describe.skipIf(!engine)('a kind lab made by `kartstream up --backend kind`', ()
     const response = await fetch(shopUrl(lab.topology));
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/Online Boutique/i);
+  });
+
+  it(`${gate}Open Grafana: the server forwards the lab's Grafana, which serves every dashboard file`, async () => {
+    const { services, close } = createServices({ defaultLab: NAME, desktop: false });
+    try {
+      const { url } = await services.grafana.open(NAME);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The UI shows the URL from the lab's info.
+      expect((await services.labs.info(NAME)).grafanaUrl).toBe(url);
+      expect((await services.grafana.open(NAME)).url).toBe(url);
+      for (const file of await loadDashboards()) {
+        // Grafana provisions the files at start-up: wait for each to be served under its uid.
+        const served = await waitFor(
+          `Grafana to serve dashboard ${file.uid}`,
+          () => fetch(`${url}/api/dashboards/uid/${file.uid}`).catch(() => undefined),
+          (r) => r?.status === 200,
+          120_000,
+          every2s,
+        );
+        const { dashboard } = (await served?.json()) as {
+          dashboard: { title: string; panels: { id: number; type: string }[] };
+        };
+        expect(dashboard.title).toBe(file.title);
+        expect(dashboard.panels.map((p) => [p.id, p.type])).toEqual(file.panels.map((p) => [p.id, p.type]));
+        // The page the Open Grafana action opens, for an anonymous viewer.
+        expect((await fetch(`${url}/d/${file.uid}`)).status).toBe(200);
+      }
+    } finally {
+      await close();
+    }
   });
 
   it(`${gate}failNode pauses a worker (NotReady), healNode brings it back Ready`, async () => {

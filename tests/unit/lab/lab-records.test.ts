@@ -8,6 +8,7 @@ import { labDir, labsDir } from '../../../core/home/paths.ts';
 import { labRecordPath, listLabNames, readLabRecord, writeLabRecord } from '../../../core/lab/lab-record.ts';
 import { createLabsService } from '../../../core/server/services/labs-service.ts';
 import type { ServiceContext } from '../../../core/server/services/service-context.ts';
+import { GrafanaForwards } from '../../../core/server/grafana-forwards.ts';
 import { TaskRegistry } from '../../../core/server/task-registry.ts';
 
 const previousHome = process.env.KARTSTREAM_HOME;
@@ -30,6 +31,7 @@ const labsService = () => {
     defaultLab: 'kartstream',
     desktop: false,
     version: 'test',
+    grafana: new GrafanaForwards(() => Promise.reject(new Error('no Grafana in this test'))),
     onClose: () => undefined,
   };
   return createLabsService(ctx);
