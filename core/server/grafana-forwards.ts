@@ -15,7 +15,7 @@ export interface ForwardTarget {
   port: number;
 }
 
-/** The shape of core/kube/port-forward.ts's `openPortForward` (branch `mon`). */
+/** The shape of core/kube/port-forward.ts's `openPortForward`, so tests can stand in for it. */
 export type OpenPortForward = (kubeconfigPath: string, target: ForwardTarget) => Promise<PortForward>;
 
 /** Grafana as manifests/monitoring deploys it on kind and EKS. */
