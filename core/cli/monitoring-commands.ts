@@ -80,13 +80,31 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .requiredOption('--port <port>')
     .requiredOption('--history <path>')
     .option('--process-dir <dir>', 'pid files of the processes that follow their pods')
-    .action(async (opts: { kubeconfig: string; port: string; history: string; processDir?: string }) => {
-      const { runLabAgent } = await import('../monitoring/lab-agent.ts');
-      await runLabAgent({
-        kubeconfigPath: opts.kubeconfig,
-        port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
-        alertHistoryPath: opts.history,
-        ...(opts.processDir ? { processDir: opts.processDir } : {}),
-      });
-    });
+    .option('--frontend-port <port>', "where the shop frontend's stand-in listens")
+    .action(
+      async (opts: {
+        kubeconfig: string;
+        port: string;
+        history: string;
+        processDir?: string;
+        frontendPort?: string;
+      }) => {
+        const { runLabAgent } = await import('../monitoring/lab-agent.ts');
+        await runLabAgent({
+          kubeconfigPath: opts.kubeconfig,
+          port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
+          alertHistoryPath: opts.history,
+          ...(opts.processDir ? { processDir: opts.processDir } : {}),
+          ...(opts.frontendPort
+            ? {
+                frontendPort: wholeNumberOption('--frontend-port', opts.frontendPort, {
+                  min: 0,
+                  max: 65535,
+                  what: 'a port number',
+                }),
+              }
+            : {}),
+        });
+      },
+    );
 };

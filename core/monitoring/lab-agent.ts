@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { SHOP_NAMESPACE } from '../topology/shop.ts';
+import { startFrontendStandIn } from '../traffic/frontend-standin.ts';
 import { startShopTraffic } from '../traffic/shop-traffic.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
 import { followPodFate } from './pod-fate.ts';
@@ -58,6 +59,8 @@ export interface AgentOptions {
   alertHistoryPath: string;
   /** Where the monitoring processes' pid files are: they follow their pods' fate. */
   processDir?: string;
+  /** Where the shop frontend's stand-in listens (kwok forwards the frontend pods' port here). */
+  frontendPort?: number;
 }
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
@@ -67,6 +70,10 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   await store.start();
   const registry = ksmRegistry(store);
   const traffic = await startShopTraffic(store, clients.config, registry, { namespace: SHOP_NAMESPACE });
+  const frontend =
+    options.frontendPort === undefined
+      ? undefined
+      : await startFrontendStandIn(options.frontendPort, traffic.probe);
   const stopFollowing = options.processDir
     ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
     : () => undefined;
@@ -111,6 +118,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   });
   stopFollowing();
   server.close();
+  frontend?.close();
   await traffic.stop();
   await store.stop();
 };

@@ -135,6 +135,7 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         alertHistory,
         '--process-dir',
         dir,
+        ...(ports.shopFrontend === undefined ? [] : ['--frontend-port', String(ports.shopFrontend)]),
       ],
       ready: `http://127.0.0.1:${agentPort}/healthz`,
     },

@@ -37,7 +37,7 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
     `alert rule ${name} loaded${forAtMost ? `, with a for: of at most ${forAtMost}` : ''}`,
   promql: ({ query, op, value }) => `PromQL ${query} ${op} ${value}`,
   event: ({ reason, object }) => `a ${reason} event${object ? ` for ${object}` : ''}`,
-  http: ({ path, status }) => `the shop answers ${path} with HTTP ${status}`,
+  http: ({ path, status, method }) => `the shop answers ${method === 'POST' ? 'POST ' : ''}${path} with HTTP ${status}`,
   learnerRan: ({ pattern }) => `you ran a command matching /${pattern}/`,
 };
 

@@ -30,6 +30,13 @@ export const MONITORING_CHECKS: ReadonlySet<string> = new Set(
     .map(([name]) => name),
 );
 
+/** Checks nothing pushes a change for (monitoring, HTTP): the step re-evaluates them on a tick. */
+export const POLLED_CHECKS: ReadonlySet<string> = new Set(
+  Object.entries(CHECKS)
+    .filter(([, handler]) => handler.monitoring || handler.polled)
+    .map(([name]) => name),
+);
+
 // Why a backend or lab cannot evaluate a check, or undefined.
 export const cannotCheck = (check: Check, backend: string, hasMonitoring: boolean): string | undefined => {
   const why = handlerOf(check)?.cannotCheck?.(backend);

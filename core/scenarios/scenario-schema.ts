@@ -13,8 +13,6 @@ export const DEFAULT_SCORING = { step: 100, hint: -20, solution: -100, timeBonus
 
 /** Checks that read the lab's Prometheus or Alertmanager: they need `requires: [monitoring]`. */
 const MONITORING_CHECKS: readonly string[] = ['alert', 'alertRule', 'promql'];
-/** Checks that need real containers answering: not on sim. */
-const NOT_ON_SIM_CHECKS: readonly string[] = ['http'];
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -183,6 +181,7 @@ export const checkArguments = {
   http: z.strictObject({
     path: z.string().regex(/^\//, 'a path starting with "/"'),
     status: z.int().min(100).max(599),
+    method: z.enum(['GET', 'POST']).optional(),
   }),
   learnerRan: z.strictObject({ pattern }),
 };
@@ -306,8 +305,6 @@ export const scenarioSchema = z
       const name = Object.keys(check)[0] ?? '';
       if (MONITORING_CHECKS.includes(name) && !s.requires.includes('monitoring'))
         problem(ctx, `${name} reads the lab's monitoring stack, expected "monitoring" in requires`, path);
-      if (NOT_ON_SIM_CHECKS.includes(name) && s.backends.includes('sim'))
-        problem(ctx, `${name} needs real containers, expected backends without sim (kind, eks)`, path);
     }
   });
 

@@ -48,7 +48,7 @@ export type Check =
   | { alertRule: { name: string; forAtMost?: Duration } }
   | { promql: { query: string; op: CompareOp; value: number } }
   | { event: { reason: string; object?: string } }
-  | { http: { path: string; status: number } }
+  | { http: { path: string; status: number; method?: 'GET' | 'POST' } }
   | { learnerRan: { pattern: string } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;

@@ -8,7 +8,7 @@ import { sleep } from '../tasks/wait.ts';
 import type { ScenarioContext } from './scenario-context.ts';
 import { commandsFile } from '../home/paths.ts';
 import { controlFile, readControl, type ControlRequest } from './run-files.ts';
-import { evaluateChecks, MONITORING_CHECKS, type CheckResult } from './scenario-checks.ts';
+import { evaluateChecks, POLLED_CHECKS, type CheckResult } from './scenario-checks.ts';
 import { checkName, type Check } from './scenario-types.ts';
 
 const MONITORING_TICK_MS = 3_000;
@@ -47,7 +47,7 @@ export const waitForChecks = async (
       // the directory may not exist yet; the store and the tick still wake us
     }
   }
-  const needsTick = checks.some((c) => MONITORING_CHECKS.has(checkName(c)));
+  const needsTick = checks.some((c) => POLLED_CHECKS.has(checkName(c)));
   let handled = options.controlFrom ?? (await readControl(ctx.runId)).length;
   let results: CheckResult[] = [];
   try {

@@ -16,6 +16,7 @@ import type { Registry } from 'prom-client';
 import type { ClusterView } from '../kube/cluster-view.ts';
 import { istioMetrics } from './istio-metrics.ts';
 import { buildShopView } from './shop-view.ts';
+import type { PageName } from './shop-calls.ts';
 import { createTrafficModel, type StepResult } from './traffic-model.ts';
 
 /** What shoppers felt since the traffic started. */
@@ -77,19 +78,21 @@ export const startShopTraffic = async (
     checkoutsFailed: 0,
   };
 
-  let last = Date.now();
-  const step = () => {
-    const now = Date.now();
-    const seconds = (now - last) / 1000;
-    last = now;
-    const view = buildShopView({
+  const currentView = () =>
+    buildShopView({
       namespace: options.namespace,
       pods: cluster.pods(options.namespace),
       deployments: cluster.deployments(options.namespace),
       policies: policies.list(),
       namespaces: namespaces.list(),
     });
-    const result = model.step(view, seconds, observe);
+
+  let last = Date.now();
+  const step = () => {
+    const now = Date.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    const result = model.step(currentView(), seconds, observe);
     for (const page of Object.values(result.pages)) {
       impact.pageRequests += page.requests;
       impact.pageFailures += page.failures;
@@ -102,6 +105,8 @@ export const startShopTraffic = async (
 
   return {
     impact: (): CustomerImpact => ({ ...impact }),
+    /** One page asked for from outside the shop, answered from the cluster as it is now. */
+    probe: (page: PageName) => model.probe(currentView(), page),
     stop: async () => {
       stopped = true;
       clearInterval(timer);

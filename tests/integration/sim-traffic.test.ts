@@ -2,7 +2,9 @@
 // lab's real Prometheus scrapes Istio's request metrics, and a NetworkPolicy that cuts cartservice
 // off redis-cart (applied with kubectl, as a learner would) turns into cart errors and the
 // CheckoutErrorsHigh alert while every pod stays Running; removing it heals the shop.
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
+import { evaluateCheck } from '../../core/scenarios/scenario-checks.ts';
+import type { ScenarioContext } from '../../core/scenarios/scenario-context.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabAlert } from '../../core/monitoring/lab-alerts.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
@@ -46,6 +48,33 @@ describe('traffic in a sim lab', () => {
   const kubectl = (args: string[], input?: string) =>
     execa('kubectl', ['--kubeconfig', kubeconfig, ...args], { input, timeout: 60_000 });
 
+  // kubectl port-forward, the independent client: the local port it prints, and the process.
+  const portForward = async (): Promise<{ url: string; process: ResultPromise }> => {
+    const process = execa('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'shop',
+      'port-forward',
+      'svc/frontend',
+      ':80',
+    ]);
+    const port = await new Promise<string>((resolve, reject) => {
+      process.stdout?.on('data', (chunk: Buffer) => {
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(chunk.toString());
+        if (m?.[1]) resolve(m[1]);
+      });
+      process.catch(reject);
+    });
+    return { url: `http://127.0.0.1:${port}`, process };
+  };
+  const httpCheck = (path: string, method?: 'GET' | 'POST') =>
+    evaluateCheck(
+      { lab: { kubeconfigPath: kubeconfig } } as unknown as ScenarioContext,
+      { http: { path, status: 200, ...(method ? { method } : {}) } },
+      new Date(),
+    );
+
   beforeAll(async () => {
     const up = await cli(['up', '--name', NAME]);
     expect(up.stderr).not.toMatch(/^error:/m);
@@ -76,6 +105,23 @@ describe('traffic in a sim lab', () => {
     expect(await value('sum(istio_requests_total{response_code!="200"})')).toBeUndefined();
   }, 180_000);
 
+  it('answers the frontend through `kubectl port-forward` as the real one routes it, and the http check through the API', async () => {
+    const forward = await portForward();
+    try {
+      expect((await fetch(`${forward.url}/cart`)).status).toBe(200);
+      expect((await fetch(`${forward.url}/product/OLJCESPC7Z`)).status).toBe(200);
+      const wrongMethod = await fetch(`${forward.url}/cart/checkout`);
+      expect([wrongMethod.status, await wrongMethod.text()]).toEqual([
+        405,
+        'GET /cart/checkout is not allowed; use POST\n',
+      ]);
+    } finally {
+      forward.process.kill();
+    }
+    expect(await httpCheck('/')).toMatchObject({ ok: true, detail: 'GET / answered HTTP 200' });
+    expect(await httpCheck('/cart/checkout', 'POST')).toMatchObject({ ok: true });
+  }, 120_000);
+
   it('turns a NetworkPolicy between cartservice and redis into cart errors and a checkout alert, pods all Running', async () => {
     await kubectl(['apply', '-f', '-'], CUT_OFF_REDIS);
     const cartErrors = await waitFor(
@@ -102,6 +148,11 @@ describe('traffic in a sim lab', () => {
       items: { status: { phase: string } }[];
     };
     expect(pods.items.every((p) => p.status.phase === 'Running')).toBe(true);
+    // a page that needs the cart hangs on redis, as the real frontend would; one that does not works
+    expect(await httpCheck('/cart')).toEqual(
+      expect.objectContaining({ ok: false, detail: 'GET /cart: no answer within 10 s' }),
+    );
+    expect(await httpCheck('/setCurrency', 'POST')).toMatchObject({ ok: true });
   }, 420_000);
 
   it('heals when the policy is removed: checkouts succeed again', async () => {

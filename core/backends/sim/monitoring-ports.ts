@@ -21,8 +21,14 @@ export const MONITORING_POD_PORTS = {
 
 export type MonitoringProcess = keyof typeof MONITORING_POD_PORTS;
 
-/** The host port (127.0.0.1) of each monitoring process of a sim lab. */
-export type SimMonitoringPorts = Record<MonitoringProcess, number>;
+/**
+ * The host port (127.0.0.1) of each monitoring process of a sim lab, and of the lab agent's
+ * stand-in for the shop's frontend (the traffic model answering as the frontend would).
+ */
+export type SimMonitoringPorts = Record<MonitoringProcess, number> & { shopFrontend?: number };
+
+/** The frontend container's port (its Service maps 80 to it). */
+export const SHOP_FRONTEND_POD_PORT = 8080;
 
 const portsFile = (lab: Pick<LabContext, 'dir'>) => join(lab.dir, 'monitoring-ports.json');
 
@@ -32,6 +38,7 @@ export const reserveMonitoringPorts = async (lab: Pick<LabContext, 'dir'>): Prom
     prometheus: await freePort(),
     alertmanager: await freePort(),
     agent: await freePort(),
+    shopFrontend: await freePort(),
   };
   await writePrivateJson(portsFile(lab), ports);
   return ports;
@@ -63,3 +70,24 @@ export const monitoringPortForward = (ports: SimMonitoringPorts) => ({
     })),
   },
 });
+
+// The kwok document that sends a port-forward of a shop pod's port 8080 to the lab agent's
+// frontend stand-in, so `kubectl port-forward svc/frontend 8080:80` and the `http` check reach
+// a page the traffic model answers. kwok selects by namespace only: emailservice and
+// recommendationservice listen on 8080 too, and a forward to them reaches the same stand-in.
+export const shopFrontendPortForward = (ports: SimMonitoringPorts) =>
+  ports.shopFrontend === undefined
+    ? []
+    : [
+        {
+          apiVersion: 'kwok.x-k8s.io/v1alpha1',
+          kind: 'ClusterPortForward',
+          metadata: { name: 'shop-frontend-to-agent' },
+          spec: {
+            selector: { matchNamespaces: ['shop'] },
+            forwards: [
+              { ports: [SHOP_FRONTEND_POD_PORT], target: { address: '127.0.0.1', port: ports.shopFrontend } },
+            ],
+          },
+        },
+      ];

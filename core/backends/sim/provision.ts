@@ -15,7 +15,11 @@ import { renderSimNodes } from '../../topology/render-sim-nodes.ts';
 import { SHOP_NAMESPACE } from '../../topology/shop.ts';
 import { requireSimBinaries } from './binaries.ts';
 import { renderKwokctlConfigFile } from './kwokctl-config.ts';
-import { monitoringPortForward, reserveMonitoringPorts } from './monitoring-ports.ts';
+import {
+  monitoringPortForward,
+  shopFrontendPortForward,
+  reserveMonitoringPorts,
+} from './monitoring-ports.ts';
 import { kwokAdminKubeconfig, kwokctl, kwokMergedKubeconfig } from './kwokctl.ts';
 
 const NODES_READY_TIMEOUT_MS = 60_000;
@@ -35,7 +39,7 @@ export const provisionSimLab = async (
   const monitoringPorts = await reserveMonitoringPorts(lab);
   const config = await renderKwokctlConfigFile({
     kubeApiserverPort: apiPort,
-    extraDocuments: [monitoringPortForward(monitoringPorts)],
+    extraDocuments: [monitoringPortForward(monitoringPorts), ...shopFrontendPortForward(monitoringPorts)],
     binaries: {
       kubeApiserver: binaries['kube-apiserver'],
       kubeControllerManager: binaries['kube-controller-manager'],

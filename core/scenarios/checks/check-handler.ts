@@ -18,6 +18,8 @@ export interface CheckHandler<K extends CheckName> {
   evaluate(ctx: ScenarioContext, args: CheckArgs<K>, since: Date): CheckOutcome | Promise<CheckOutcome>;
   /** Reads Prometheus or Alertmanager, which have no push API: re-read on a tick; needs monitoring. */
   monitoring?: boolean;
+  /** Asks something with no watch (an HTTP request to the shop): re-read on a tick. */
+  polled?: boolean;
   /** Why `backend` cannot evaluate it, or undefined (absent: every backend can). */
   cannotCheck?(backend: string): string | undefined;
 }

@@ -1,9 +1,36 @@
-// http: the shop answers a path with a status. Only backends that run containers have a shop to
-// reach; none evaluates it yet, so it never holds.
+// http: the shop answers a path with a status. Asked as a person would: a port-forward to the
+// frontend Service through the Kubernetes API, then one HTTP request. On kind and EKS the real
+// frontend answers; in sim kwok forwards the frontend pods' port to the lab agent, where the
+// traffic model answers as the frontend would on the cluster as it is now (docs/traffic.md).
+import { openPortForward } from '../../kube/port-forward.ts';
+import { SHOP_NAMESPACE } from '../../topology/shop.ts';
 import type { CheckHandler } from './check-handler.ts';
 
+/** A page slower than this is reported as not answering (a hung dependency looks like this). */
+const ANSWER_TIMEOUT_MS = 10_000;
+
 export const http: CheckHandler<'http'> = {
-  cannotCheck: (backend) =>
-    backend === 'sim' ? 'the sim backend runs no containers, so there is no shop to reach over HTTP' : undefined,
-  evaluate: () => ({ ok: false, detail: 'not supported here' }),
+  polled: true,
+  evaluate: async (ctx, { path, status, method = 'GET' }) => {
+    let forward;
+    try {
+      forward = await openPortForward(ctx.lab.kubeconfigPath, { namespace: SHOP_NAMESPACE, service: 'frontend', port: 80 });
+    } catch (error) {
+      return { ok: false, detail: `cannot reach the frontend: ${(error as Error).message}` };
+    }
+    try {
+      const res = await fetch(`${forward.url}${path}`, {
+        method,
+        signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      await res.arrayBuffer();
+      return { ok: res.status === status, detail: `${method} ${path} answered HTTP ${res.status}` };
+    } catch (error) {
+      const cause = (error as Error).name === 'TimeoutError' ? `no answer within ${ANSWER_TIMEOUT_MS / 1000} s` : (error as Error).message;
+      return { ok: false, detail: `${method} ${path}: ${cause}` };
+    } finally {
+      await forward.close();
+    }
+  },
 };

@@ -8,7 +8,7 @@ import { ACTIONS } from '../../../core/scenarios/actions/index.ts';
 import { CHECKS } from '../../../core/scenarios/checks/index.ts';
 import { cannotRun, runAction } from '../../../core/scenarios/scenario-actions.ts';
 import { checkText } from '../../../core/scenarios/check-text.ts';
-import { cannotCheck, evaluateCheck, MONITORING_CHECKS } from '../../../core/scenarios/scenario-checks.ts';
+import { cannotCheck, evaluateCheck, MONITORING_CHECKS, POLLED_CHECKS } from '../../../core/scenarios/scenario-checks.ts';
 import type { ScenarioContext } from '../../../core/scenarios/scenario-context.ts';
 import { actionArguments, checkArguments } from '../../../core/scenarios/scenario-schema.ts';
 import type { Action } from '../../../core/scenarios/scenario-types.ts';
@@ -65,10 +65,13 @@ describe('cannotRun', () => {
 describe('checks', () => {
   it('the monitoring checks are the ones that read Prometheus or Alertmanager', () => {
     expect([...MONITORING_CHECKS].sort()).toEqual(['alert', 'alertRule', 'promql']);
+    // and those a step re-reads on a tick: monitoring, and the shop over HTTP
+    expect([...POLLED_CHECKS].sort()).toEqual(['alert', 'alertRule', 'http', 'promql']);
     expect(cannotCheck({ promql: { query: 'up', op: '>', value: 0 } }, 'kind', false)).toBe(
       'the lab runs without monitoring',
     );
-    expect(cannotCheck({ http: { path: '/', status: 200 } }, 'sim', true)).toMatch(/runs no containers/);
+    // every backend has a frontend to forward to (in sim the traffic model answers behind it)
+    expect(cannotCheck({ http: { path: '/', status: 200 } }, 'sim', false)).toBeUndefined();
     expect(cannotCheck({ nodesReady: { pool: 'backend', count: 1 } }, 'sim', false)).toBeUndefined();
   });
 
@@ -98,7 +101,6 @@ describe('checks', () => {
     [{ podsOnPool: { selector: 'app=cart', pool: 'backend' } }, false, '1 pod(s) not on backend'],
     [{ noPodsOn: { node: 'backend-1' } }, false, '1 pod(s) still there'],
     [{ event: { reason: 'Evicted' } }, false, 'no Evicted event yet'],
-    [{ http: { path: '/', status: 200 } }, false, 'not supported here'],
   ] as const)('%j is %s: %s', async (check, ok, detail) => {
     expect(await evaluateCheck(ctx, check, since)).toEqual({
       check: `${Object.keys(check)[0]} ${JSON.stringify(Object.values(check)[0])}`,
