@@ -79,12 +79,14 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .requiredOption('--kubeconfig <path>')
     .requiredOption('--port <port>')
     .requiredOption('--history <path>')
-    .action(async (opts: { kubeconfig: string; port: string; history: string }) => {
+    .option('--pod-logs <dir>')
+    .action(async (opts: { kubeconfig: string; port: string; history: string; podLogs?: string }) => {
       const { runLabAgent } = await import('../monitoring/lab-agent.ts');
       await runLabAgent({
         kubeconfigPath: opts.kubeconfig,
         port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
         alertHistoryPath: opts.history,
+        podLogsDir: opts.podLogs,
       });
     });
 };

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
+import { startShopPodLogs } from './pod-logs.ts';
 
 export interface AlertmanagerWebhook {
   status: 'firing' | 'resolved';
@@ -50,6 +51,8 @@ export interface AgentOptions {
   kubeconfigPath: string;
   port: number;
   alertHistoryPath: string;
+  /** Where the shop pods' log files go (sim: KWOK serves them to `kubectl logs`); none if unset. */
+  podLogsDir?: string;
 }
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
@@ -57,6 +60,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   const store = new WatchStore(kubeClients(options.kubeconfigPath));
   await store.start();
   const registry = ksmRegistry(store);
+  const stopPodLogs = await startShopPodLogs(store, options.kubeconfigPath, options.podLogsDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -94,5 +98,6 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     process.once('SIGINT', stop);
   });
   server.close();
+  await stopPodLogs?.();
   await store.stop();
 };

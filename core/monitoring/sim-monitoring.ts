@@ -122,6 +122,7 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         String(agentPort),
         '--history',
         alertHistory,
+        ...['--pod-logs', join(lab.dir, 'pod-logs')],
       ],
       ready: `http://127.0.0.1:${agentPort}/healthz`,
     },
