@@ -5,6 +5,7 @@ import type {
   AwsInput,
   BreakPodsInput,
   CreateLabInput,
+  DeploymentLogsInput,
   EventsInput,
   HealPodsInput,
   NodeInput,
@@ -22,10 +23,12 @@ import type {
   BackendChoiceView,
   ClusterEventView,
   ClusterMessage,
+  DeploymentLogsView,
   DoctorView,
   IdentityView,
   LabInfo,
   LabSummary,
+  LogsMessage,
   PlanView,
   PromoteStatusView,
   RangeResult,
@@ -66,6 +69,10 @@ export interface KartStreamServices {
   cluster: {
     watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage>;
     events(input: EventsInput): Promise<ClusterEventView[]>;
+  };
+  logs: {
+    deployment(input: DeploymentLogsInput): Promise<DeploymentLogsView>;
+    follow(input: DeploymentLogsInput, signal: AbortSignal): AsyncIterable<LogsMessage>;
   };
   actions: {
     failNode(input: NodeInput): Promise<void>;

@@ -9,6 +9,7 @@ import { createAlertsService } from './alerts-service.ts';
 import { createAppService } from './app-service.ts';
 import { createClusterService } from './cluster-service.ts';
 import { createLabsService } from './labs-service.ts';
+import { createLogsService } from './logs-service.ts';
 import { createMetricsService } from './metrics-service.ts';
 import { createPromoteService } from './promote-service.ts';
 import { createScenariosService } from './scenarios-service.ts';
@@ -42,6 +43,7 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     labs: createLabsService(ctx),
     tasks: createTasksService(ctx),
     cluster: createClusterService(ctx),
+    logs: createLogsService(ctx),
     actions: createActionsService(ctx),
     scenarios: createScenariosService(ctx),
     alerts: createAlertsService(ctx),

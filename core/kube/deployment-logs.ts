@@ -1,0 +1,197 @@
+// The logs of every pod of a Deployment, read through the Kubernetes API as `kubectl logs
+// deploy/<name>` would, whatever the backend: a kubelet serves them on kind and EKS, KWOK serves
+// the files the lab agent writes on sim. Each line keeps its pod and container, so lines of all
+// pods can be merged in time order with the pod name as a prefix.
+import { Writable } from 'node:stream';
+import { Log, Watch, type V1Pod } from '@kubernetes/client-node';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import { apiStatus, type KubeClients } from './kube-client.ts';
+
+export interface PodLogLine {
+  pod: string;
+  container: string;
+  /** The time the container runtime stamped on the line (RFC 3339), '' if it had none. */
+  at: string;
+  text: string;
+}
+
+export interface PodLogError {
+  pod: string;
+  container: string;
+  message: string;
+}
+
+export interface DeploymentLogs {
+  pods: string[];
+  lines: PodLogLine[];
+  errors: PodLogError[];
+}
+
+export interface LogReadOptions {
+  /** Lines from the end of each container's log (default 200). */
+  tailLines?: number;
+  /** The previous (crashed) container's log, as `kubectl logs --previous`. */
+  previous?: boolean;
+}
+
+// Splits `<RFC 3339 time> <text>` lines (the API's `timestamps=true` output).
+export const parseTimestamped = (pod: string, container: string, text: string): PodLogLine[] =>
+  text
+    .split('\n')
+    .filter((line, i, all) => line.length > 0 || i < all.length - 1)
+    .map((line) => {
+      const space = line.indexOf(' ');
+      const at = space > 0 ? line.slice(0, space) : '';
+      return Number.isNaN(Date.parse(at))
+        ? { pod, container, at: '', text: line }
+        : { pod, container, at, text: line.slice(space + 1) };
+    });
+
+/** Lines of many pods in time order; lines of one container keep their order. */
+export const mergeByTime = (lines: PodLogLine[]): PodLogLine[] =>
+  lines
+    .map((line, i) => ({ line, i }))
+    .sort((a, b) => a.line.at.localeCompare(b.line.at) || a.i - b.i)
+    .map(({ line }) => line);
+
+// The Deployment's label selector as a string, refused with a clear message if it has none.
+const selectorOf = async (clients: KubeClients, namespace: string, deployment: string): Promise<string> => {
+  try {
+    const d = await clients.apps.readNamespacedDeployment({ name: deployment, namespace });
+    const labels = d.spec?.selector?.matchLabels ?? {};
+    return Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+  } catch (error) {
+    if (apiStatus(error) === 404)
+      throw new KartStreamError('not-found', `no Deployment ${deployment} in namespace ${namespace}`, {
+        fix: `list them with \`kubectl get deployments -n ${namespace}\``,
+      });
+    throw error;
+  }
+};
+
+const hasStarted = (pod: V1Pod) =>
+  (pod.status?.containerStatuses ?? []).some(
+    (s) => s.state?.running || s.lastState?.terminated || s.state?.terminated || (s.restartCount ?? 0) > 0,
+  );
+
+const errorText = (error: unknown): string => {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return (error as Error).message ?? String(error);
+};
+
+// Reads the logs of every container of every pod of the Deployment, merged in time order.
+export const readDeploymentLogs = async (
+  clients: KubeClients,
+  namespace: string,
+  deployment: string,
+  options: LogReadOptions = {},
+): Promise<DeploymentLogs> => {
+  const labelSelector = await selectorOf(clients, namespace, deployment);
+  const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector })).items;
+  const lines: PodLogLine[] = [];
+  const errors: PodLogError[] = [];
+  await Promise.all(
+    pods.flatMap((pod) =>
+      (pod.spec?.containers ?? []).map(async (c) => {
+        const name = pod.metadata?.name ?? '';
+        try {
+          const text = await clients.core.readNamespacedPodLog({
+            name,
+            namespace,
+            container: c.name,
+            timestamps: true,
+            tailLines: options.tailLines ?? 200,
+            previous: options.previous ?? false,
+          });
+          lines.push(...parseTimestamped(name, c.name, text));
+        } catch (error) {
+          errors.push({ pod: name, container: c.name, message: errorText(error) });
+        }
+      }),
+    ),
+  );
+  return { pods: pods.map((p) => p.metadata?.name ?? '').sort(), lines: mergeByTime(lines), errors };
+};
+
+export interface FollowHandlers {
+  onLines(lines: PodLogLine[]): void;
+  onError(error: PodLogError): void;
+}
+
+// A writable that hands on whole lines as they arrive.
+const lineSink = (pod: string, container: string, onLines: (lines: PodLogLine[]) => void): Writable => {
+  let rest = '';
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = rest + chunk.toString('utf8');
+      const end = text.lastIndexOf('\n');
+      rest = text.slice(end + 1);
+      if (end >= 0) onLines(parseTimestamped(pod, container, text.slice(0, end + 1)));
+      done();
+    },
+  });
+};
+
+/**
+ * Follows the logs of the Deployment's pods until `signal` aborts: the last `tailLines` of each
+ * container first, then new lines as they are written; pods that start later are followed
+ * when they do, pods that go are dropped.
+ */
+export const followDeploymentLogs = async (
+  clients: KubeClients,
+  namespace: string,
+  deployment: string,
+  handlers: FollowHandlers,
+  signal: AbortSignal,
+  options: { tailLines?: number } = {},
+): Promise<void> => {
+  const labelSelector = await selectorOf(clients, namespace, deployment);
+  const log = new Log(clients.config);
+  const followed = new Map<string, AbortController[]>();
+  const follow = (pod: V1Pod) => {
+    const name = pod.metadata?.name ?? '';
+    if (followed.has(name) || !hasStarted(pod) || signal.aborted) return;
+    const streams: AbortController[] = [];
+    followed.set(name, streams);
+    for (const c of pod.spec?.containers ?? []) {
+      log
+        .log(namespace, name, c.name, lineSink(name, c.name, handlers.onLines), {
+          follow: true,
+          timestamps: true,
+          tailLines: options.tailLines ?? 200,
+        })
+        .then((controller) => (signal.aborted ? controller.abort() : streams.push(controller)))
+        .catch((error: unknown) =>
+          handlers.onError({ pod: name, container: c.name, message: errorText(error) }),
+        );
+    }
+  };
+  const drop = (name: string) => {
+    for (const controller of followed.get(name) ?? []) controller.abort();
+    followed.delete(name);
+  };
+  const watch = await new Watch(clients.config).watch(
+    `/api/v1/namespaces/${namespace}/pods`,
+    { labelSelector },
+    (type: string, pod: V1Pod) => (type === 'DELETED' ? drop(pod.metadata?.name ?? '') : follow(pod)),
+    () => {},
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      watch.abort();
+      for (const name of [...followed.keys()]) drop(name);
+      resolve();
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+};
