@@ -107,7 +107,7 @@ describe('pod logs in a sim lab', () => {
       (d): d is string[] => d.length >= 11,
       30_000,
     );
-    const pod = readdirSync(dir)[0];
+    const pod = readdirSync(dir).find((d) => d.startsWith('frontend-')) ?? '';
     expect(statSync(join(dir, pod)).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, pod, 'server.log')).mode & 0o777).toBe(0o600);
   });
