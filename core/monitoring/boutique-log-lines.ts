@@ -1,7 +1,7 @@
 // What each Online Boutique v0.10 service prints, in its own format: the start-up lines (taken
 // from the upstream sources: src/<service>/ of GoogleCloudPlatform/microservices-demo) and the
 // last words of a crash. The sim lab writes these to the pod log files KWOK serves, since its
-// pods run no process (docs/logs.md).
+// pods run no process (docs/pod-logs.md).
 import type { LogStream } from './cri-log.ts';
 
 export interface LogLine {
