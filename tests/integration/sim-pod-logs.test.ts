@@ -1,6 +1,7 @@
 // Pod logs on a real sim lab: the lab agent writes each shop container's lines and KWOK serves
 // them, so kubectl (from PATH, an independent client) reads them as from a kubelet, and the core
-// server's `logs.*` procedures read every pod of a Deployment through the same API.
+// server's `logs.*` procedures and `kartstream logs` read every pod of a Deployment through the
+// same API.
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { startCoreServer, type CoreServer } from '../../core/server/http-server.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';
 import { present, waitFor, wakeup } from '../helpers/wait.ts';
-import { cli, useTempHome } from './helpers/lab-env.ts';
+import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'it-logs';
 let kubeconfig = '';
@@ -99,6 +100,54 @@ describe('pod logs in a sim lab', () => {
     expect(await kubectl(['logs', 'deploy/redis-cart'])).toContain('Ready to accept connections tcp');
   });
 
+  it("prints every pod's lines with `kartstream logs`, and follows a pod that starts later", async () => {
+    const pods = await podNames('shippingservice');
+    const once = await cli(['logs', 'shippingservice', '--name', NAME]);
+    expect(once.exitCode).toBe(0);
+    expect(once.stdout).toContain(`[pod/${pods[0]}/server] `);
+    expect(once.stdout).toContain('Shipping Service listening on port :50051');
+
+    const follow = execa(
+      process.execPath,
+      [join(REPO, 'bin/kartstream.js'), 'logs', 'shippingservice', '--follow', '--name', NAME],
+      {
+        cwd: REPO,
+        reject: false,
+        timeout: 120_000,
+      },
+    );
+    let printed = '';
+    const lines = wakeup();
+    follow.stdout?.on('data', (chunk: Buffer) => ((printed += chunk.toString('utf8')), lines.wake()));
+    try {
+      await waitFor(
+        'the followed start-up line',
+        () => printed,
+        (t) => t.includes('listening on port'),
+        30_000,
+        { wakeup: lines },
+      );
+      await kubectl(['scale', 'deployment/shippingservice', '--replicas=2']);
+      const started = await waitFor(
+        'a second shippingservice pod',
+        () => podNames('shippingservice'),
+        (p): p is string[] => p.length === 2,
+        60_000,
+      );
+      const added = started.find((p) => !pods.includes(p)) ?? '';
+      await waitFor(
+        `kartstream logs --follow to print ${added}'s start-up line`,
+        () => printed,
+        (t) => new RegExp(`^\\[pod/${added}/server\\] .*listening on port`, 'm').test(t),
+        60_000,
+        { wakeup: lines },
+      );
+    } finally {
+      follow.kill('SIGINT');
+    }
+    expect((await follow).exitCode).toBe(0);
+  });
+
   it('keeps the log files private', async () => {
     const dir = join(labDir, 'pod-logs', 'shop');
     await waitFor(
@@ -166,9 +215,14 @@ describe('pod logs in a sim lab', () => {
     );
     const logs = await api.logs.deployment.query({ lab: NAME, deployment: 'paymentservice', previous: true });
     expect(logs.lines.some((l) => l.text.includes('TypeError') && l.pod === logs.pods[0])).toBe(true);
+    const printed = await cli(['logs', 'paymentservice', '--previous', '--name', NAME]);
+    expect(printed.stdout).toMatch(new RegExp(`^\\[pod/${logs.pods[0]}/server\\] .*TypeError`, 'm'));
   });
 
-  it('names a Deployment that does not exist', async () => {
+  it('names a Deployment that does not exist, in the API and the CLI', async () => {
+    const printed = await cli(['logs', 'nope', '--name', NAME]);
+    expect(printed.exitCode).toBe(1);
+    expect(printed.stderr).toContain('no Deployment nope in namespace shop');
     const error = await api.logs.deployment.query({ lab: NAME, deployment: 'nope' }).then(
       () => undefined,
       (e: unknown) => e,
