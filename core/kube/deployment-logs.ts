@@ -127,24 +127,54 @@ export interface FollowHandlers {
   onError(error: PodLogError): void;
 }
 
+/** A restarted container is followed again after this pause, once its runtime has its new log. */
+export const REFOLLOW_DELAY_MS = 1_000;
+
 // A writable that hands on whole lines as they arrive.
-const lineSink = (pod: string, container: string, onLines: (lines: PodLogLine[]) => void): Writable => {
+const lineSink = (onLines: (text: string) => void): Writable => {
   let rest = '';
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       const text = rest + chunk.toString('utf8');
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);
-      if (end >= 0) onLines(parseTimestamped(pod, container, text.slice(0, end + 1)));
+      if (end >= 0) onLines(text.slice(0, end + 1));
       done();
     },
   });
 };
 
+const restartsOf = (pod: V1Pod) =>
+  (pod.status?.containerStatuses ?? []).reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
+
+/**
+ * Remembers the lines a pod's containers have shown, so a container followed again repeats
+ * none of them. Each stream gets its own filter; a line is new when this stream has carried it
+ * more often than all earlier streams together (one attempt may print the same line twice).
+ */
+export const seenLines = (keep = 2_000) => {
+  const shown = new Map<string, number>();
+  return (): ((lines: PodLogLine[]) => PodLogLine[]) => {
+    const carried = new Map<string, number>();
+    return (lines) =>
+      lines.filter((line) => {
+        const key = `${line.container}\u0000${line.at}\u0000${line.text}`;
+        const count = (carried.get(key) ?? 0) + 1;
+        carried.set(key, count);
+        if (count <= (shown.get(key) ?? 0)) return false;
+        shown.set(key, count);
+        if (shown.size > keep) shown.delete(shown.keys().next().value as string);
+        return true;
+      });
+  };
+};
+
 /**
  * Follows the logs of the Deployment's pods until `signal` aborts: the last `tailLines` of each
  * container first, then new lines as they are written; pods that start later are followed
- * when they do, pods that go are dropped.
+ * when they do, pods that go are dropped. A container that restarts is followed again: a
+ * kubelet ends the stream when its container exits, and in sim the old file is renamed to the
+ * previous one while KWOK keeps reading it; lines already shown are not repeated.
  */
 export const followDeploymentLogs = async (
   clients: KubeClients,
@@ -156,27 +186,62 @@ export const followDeploymentLogs = async (
 ): Promise<void> => {
   const labelSelector = await selectorOf(clients, namespace, deployment);
   const log = new Log(clients.config);
-  const followed = new Map<string, AbortController[]>();
-  const follow = (pod: V1Pod) => {
+  interface Followed {
+    restarts: number;
+    /** Bumped when the streams are stopped, so a stream that opens late is closed at once. */
+    generation: number;
+    streams: AbortController[];
+    seen: () => (lines: PodLogLine[]) => PodLogLine[];
+    timer?: NodeJS.Timeout;
+  }
+  const followed = new Map<string, Followed>();
+  const open = (pod: V1Pod, state: Followed) => {
     const name = pod.metadata?.name ?? '';
-    if (followed.has(name) || !hasStarted(pod) || signal.aborted) return;
-    const streams: AbortController[] = [];
-    followed.set(name, streams);
+    const generation = state.generation;
     for (const c of pod.spec?.containers ?? []) {
+      const fresh = state.seen();
+      const sink = lineSink((text) => {
+        const lines = fresh(parseTimestamped(name, c.name, text));
+        if (lines.length > 0) handlers.onLines(lines);
+      });
       log
-        .log(namespace, name, c.name, lineSink(name, c.name, handlers.onLines), {
+        .log(namespace, name, c.name, sink, {
           follow: true,
           timestamps: true,
           tailLines: options.tailLines ?? 200,
         })
-        .then((controller) => (signal.aborted ? controller.abort() : streams.push(controller)))
+        .then((controller) =>
+          signal.aborted || state.generation !== generation
+            ? controller.abort()
+            : state.streams.push(controller),
+        )
         .catch((error: unknown) =>
           handlers.onError({ pod: name, container: c.name, message: errorText(error) }),
         );
     }
   };
+  const stopStreams = (state: Followed) => {
+    clearTimeout(state.timer);
+    state.generation += 1;
+    for (const controller of state.streams.splice(0)) controller.abort();
+  };
+  const follow = (pod: V1Pod) => {
+    const name = pod.metadata?.name ?? '';
+    if (!hasStarted(pod) || signal.aborted) return;
+    const known = followed.get(name);
+    if (!known) {
+      const state: Followed = { restarts: restartsOf(pod), generation: 0, streams: [], seen: seenLines() };
+      followed.set(name, state);
+      open(pod, state);
+    } else if (restartsOf(pod) > known.restarts) {
+      known.restarts = restartsOf(pod);
+      stopStreams(known);
+      known.timer = setTimeout(() => followed.get(name) === known && open(pod, known), REFOLLOW_DELAY_MS);
+    }
+  };
   const drop = (name: string) => {
-    for (const controller of followed.get(name) ?? []) controller.abort();
+    const state = followed.get(name);
+    if (state) stopStreams(state);
     followed.delete(name);
   };
   const watch = await new Watch(clients.config).watch(

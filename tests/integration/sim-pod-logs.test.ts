@@ -200,9 +200,33 @@ describe('pod logs in a sim lab', () => {
     }
   });
 
-  it("shows a crash-looping pod's last words with `kubectl logs --previous`", async () => {
+  it("shows a crash-looping pod's last words with `kubectl logs --previous`, and follows its restarts", async () => {
+    const received: LogLineView[] = [];
+    const events = wakeup();
+    const subscription = api.logs.follow.subscribe(
+      { lab: NAME, deployment: 'paymentservice' },
+      { onData: (m) => (received.push(...m.lines), events.wake()), onError: () => events.wake() },
+    );
+    const started = () =>
+      new Set(received.filter((l) => l.text.includes('gRPC server started')).map((l) => l.at)).size;
+    await waitFor('the followed start-up line of paymentservice', started, (n) => n === 1, 30_000, {
+      wakeup: events,
+    });
     const lab = await labContext(await requireLabRecord(NAME));
     expect(await simBackend().breakPods(lab, 'shop', 'app=paymentservice', 'crashloop')).toBe(1);
+    try {
+      // Each restart (one every 10 s) starts a new attempt: its start-up lines reach the stream.
+      await waitFor('the followed stream to carry a restarted attempt', started, (n) => n >= 2, 60_000, {
+        intervalMs: 1_000,
+        wakeup: events,
+      });
+    } finally {
+      subscription.unsubscribe();
+    }
+    // The crash words of an attempt, once each (following again repeats nothing).
+    const crashes = received.filter((l) => l.text.startsWith('TypeError:')).map((l) => l.at);
+    expect(crashes.length).toBeGreaterThan(0);
+    expect(crashes.length).toBe(new Set(crashes).size);
     const previous = await waitFor(
       'kubectl logs --previous to show the crash',
       () => kubectl(['logs', '--previous', 'deploy/paymentservice']),
