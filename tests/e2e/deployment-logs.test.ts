@@ -98,7 +98,12 @@ describe('the Logs panel of a Deployment', () => {
       (l) => l.some((line) => line.startsWith(`${added}: `) && line.includes('starting server on :8080')),
       60_000,
     );
-    expect(await page.getByTestId('deployment-logs').locator('h3').innerText()).toContain('(2 pods)');
+    await waitFor(
+      'the panel to count 2 pods',
+      () => page.getByTestId('deployment-logs').locator('h3').innerText(),
+      (t) => t.includes('(2 pods)'),
+      20_000,
+    );
   });
 
   it("shows a crash loop's last words under Previous, opened from a pod's details", async () => {
