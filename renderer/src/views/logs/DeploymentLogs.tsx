@@ -142,7 +142,10 @@ export const DeploymentLogs = ({
 }) => {
   const [mode, setMode] = useState<Mode>('current');
   const panel = useRef<HTMLElement>(null);
-  useEffect(() => panel.current?.scrollIntoView({ block: 'nearest' }), []);
+  // Braces: newer Chromium returns a promise from scrollIntoView, which React would call on unmount.
+  useEffect(() => {
+    void panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
 
   return (
     <section
