@@ -129,6 +129,8 @@ export interface FollowHandlers {
 
 /** A restarted container is followed again after this pause, once its runtime has its new log. */
 export const REFOLLOW_DELAY_MS = 1_000;
+/** A container's stream is tried this many times, REFOLLOW_DELAY_MS apart, before its error is told. */
+const OPEN_ATTEMPTS = 10;
 
 // A writable that hands on whole lines as they arrive.
 const lineSink = (onLines: (text: string) => void): Writable => {
@@ -192,36 +194,43 @@ export const followDeploymentLogs = async (
     generation: number;
     streams: AbortController[];
     seen: () => (lines: PodLogLine[]) => PodLogLine[];
-    timer?: NodeJS.Timeout;
+    timers: NodeJS.Timeout[];
   }
   const followed = new Map<string, Followed>();
-  const open = (pod: V1Pod, state: Followed) => {
-    const name = pod.metadata?.name ?? '';
+  // Opens one container's stream; a refused one is tried again for a while (a pod seen running
+  // may not have its log yet: in sim the lab agent writes it on the same event).
+  const openContainer = (name: string, container: string, state: Followed, attempt = 1) => {
     const generation = state.generation;
-    for (const c of pod.spec?.containers ?? []) {
-      const fresh = state.seen();
-      const sink = lineSink((text) => {
-        const lines = fresh(parseTimestamped(name, c.name, text));
-        if (lines.length > 0) handlers.onLines(lines);
-      });
-      log
-        .log(namespace, name, c.name, sink, {
-          follow: true,
-          timestamps: true,
-          tailLines: options.tailLines ?? 200,
-        })
-        .then((controller) =>
-          signal.aborted || state.generation !== generation
-            ? controller.abort()
-            : state.streams.push(controller),
-        )
-        .catch((error: unknown) =>
-          handlers.onError({ pod: name, container: c.name, message: errorText(error) }),
+    const current = () => !signal.aborted && state.generation === generation;
+    const fresh = state.seen();
+    const sink = lineSink((text) => {
+      const lines = fresh(parseTimestamped(name, container, text));
+      if (lines.length > 0) handlers.onLines(lines);
+    });
+    log
+      .log(namespace, name, container, sink, {
+        follow: true,
+        timestamps: true,
+        tailLines: options.tailLines ?? 200,
+      })
+      .then((controller) => (current() ? state.streams.push(controller) : controller.abort()))
+      .catch((error: unknown) => {
+        if (!current()) return;
+        if (attempt >= OPEN_ATTEMPTS)
+          return handlers.onError({ pod: name, container, message: errorText(error) });
+        state.timers.push(
+          setTimeout(
+            () => current() && openContainer(name, container, state, attempt + 1),
+            REFOLLOW_DELAY_MS,
+          ),
         );
-    }
+      });
+  };
+  const open = (pod: V1Pod, state: Followed) => {
+    for (const c of pod.spec?.containers ?? []) openContainer(pod.metadata?.name ?? '', c.name, state);
   };
   const stopStreams = (state: Followed) => {
-    clearTimeout(state.timer);
+    for (const timer of state.timers.splice(0)) clearTimeout(timer);
     state.generation += 1;
     for (const controller of state.streams.splice(0)) controller.abort();
   };
@@ -230,13 +239,21 @@ export const followDeploymentLogs = async (
     if (!hasStarted(pod) || signal.aborted) return;
     const known = followed.get(name);
     if (!known) {
-      const state: Followed = { restarts: restartsOf(pod), generation: 0, streams: [], seen: seenLines() };
+      const state: Followed = {
+        restarts: restartsOf(pod),
+        generation: 0,
+        streams: [],
+        timers: [],
+        seen: seenLines(),
+      };
       followed.set(name, state);
       open(pod, state);
     } else if (restartsOf(pod) > known.restarts) {
       known.restarts = restartsOf(pod);
       stopStreams(known);
-      known.timer = setTimeout(() => followed.get(name) === known && open(pod, known), REFOLLOW_DELAY_MS);
+      known.timers.push(
+        setTimeout(() => followed.get(name) === known && open(pod, known), REFOLLOW_DELAY_MS),
+      );
     }
   };
   const drop = (name: string) => {
