@@ -23,12 +23,10 @@ import type {
   BackendChoiceView,
   ClusterEventView,
   ClusterMessage,
-  DeploymentLogsView,
   DoctorView,
   IdentityView,
   LabInfo,
   LabSummary,
-  LogsMessage,
   PlanView,
   PromoteStatusView,
   RangeResult,
@@ -41,6 +39,7 @@ import type {
   TaskUpdate,
   TopologyPreview,
 } from './wire-types.ts';
+import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 
 export interface Started {
   taskId: string;

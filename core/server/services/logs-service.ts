@@ -1,7 +1,7 @@
 // `logs.*`: the logs of every pod of a Deployment, read through the Kubernetes API (the same path
 // on every backend), merged in time order, once or followed.
 import type { KartStreamServices } from '../../contract/services.ts';
-import type { LogsMessage } from '../../contract/wire-types.ts';
+import type { LogsMessage } from '../../contract/log-wire-types.ts';
 import { describeError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { followDeploymentLogs, mergeByTime, readDeploymentLogs } from '../../kube/deployment-logs.ts';
 import { kubeClients } from '../../kube/kube-client.ts';

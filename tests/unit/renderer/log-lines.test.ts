@@ -1,6 +1,6 @@
 // The Logs panel keeps every pod's lines in time order, capped; times and pod tones as shown.
 import { describe, expect, it } from 'vitest';
-import type { LogLineView } from '../../../core/contract/wire-types.ts';
+import type { LogLineView } from '../../../core/contract/log-wire-types.ts';
 import { addLogLines, lineTime, podTone } from '../../../renderer/src/views/logs/log-lines.ts';
 
 const line = (pod: string, at: string, text: string): LogLineView => ({ pod, container: 'server', at, text });

@@ -2,7 +2,7 @@
 // line, new lines (and pods that start later) followed as they come (`logs.follow`), or the
 // crashed containers' last words (`logs.deployment` with previous), like `kubectl logs --previous`.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LogErrorView, LogLineView } from '../../../../core/contract/wire-types.ts';
+import type { LogErrorView, LogLineView } from '../../../../core/contract/log-wire-types.ts';
 import { api } from '../../api/client.ts';
 import { useQuery, useSubscription } from '../../api/hooks.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';

@@ -1,6 +1,6 @@
 // The lines a Logs panel keeps: every pod's lines in time order, newest last, capped so a chatty
 // Deployment cannot grow the page without end.
-import type { LogLineView } from '../../../../core/contract/wire-types.ts';
+import type { LogLineView } from '../../../../core/contract/log-wire-types.ts';
 
 /** A panel keeps at most this many lines (the oldest go first). */
 export const MAX_PANEL_LINES = 2_000;
