@@ -9,6 +9,7 @@ import { addDoctorCommand } from './doctor-command.ts';
 import { addLabCommands } from './lab-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
 import { addActionCommands } from './action-commands.ts';
+import { addLogsCommand } from './logs-command.ts';
 import { addScenarioCommands } from './scenario-commands.ts';
 import { addPromoteCommand } from './promote-command.ts';
 import { addServeCommand } from './serve-command.ts';
@@ -26,6 +27,7 @@ export const buildProgram = (out: Output): Command => {
   addLabCommands(program, out);
   addMonitoringCommands(program, out);
   addActionCommands(program, out);
+  addLogsCommand(program, out);
   addScenarioCommands(program, out);
   addPromoteCommand(program, out);
   addServeCommand(program, out);

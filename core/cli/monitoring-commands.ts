@@ -81,6 +81,7 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
     .requiredOption('--history <path>')
     .option('--process-dir <dir>', 'pid files of the processes that follow their pods')
     .option('--frontend-port <port>', "where the shop frontend's stand-in listens")
+    .option('--pod-logs <dir>', "where the shop pods' log files go")
     .action(
       async (opts: {
         kubeconfig: string;
@@ -88,12 +89,14 @@ export const addMonitoringCommands = (program: Command, out: Output): void => {
         history: string;
         processDir?: string;
         frontendPort?: string;
+        podLogs?: string;
       }) => {
         const { runLabAgent } = await import('../monitoring/lab-agent.ts');
         await runLabAgent({
           kubeconfigPath: opts.kubeconfig,
           port: wholeNumberOption('--port', opts.port, { min: 0, max: 65535, what: 'a port number' }),
           alertHistoryPath: opts.history,
+          podLogsDir: opts.podLogs,
           ...(opts.processDir ? { processDir: opts.processDir } : {}),
           ...(opts.frontendPort
             ? {

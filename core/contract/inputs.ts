@@ -53,6 +53,16 @@ export const breakPodsInput = z
   .object({ lab: labName, deployment: k8sName, mode: z.enum(['crashloop', 'notready', 'failed']) })
   .strict();
 export const healPodsInput = z.object({ lab: labName, deployment: k8sName.optional() }).strict();
+export const deploymentLogsInput = z
+  .object({
+    lab: labName,
+    deployment: k8sName,
+    /** Default: the shop's namespace. */
+    namespace: k8sName.optional(),
+    tailLines: z.number().int().min(1).max(5000).default(200),
+    previous: z.boolean().default(false),
+  })
+  .strict();
 export const eventsInput = z
   .object({
     lab: labName,
@@ -129,6 +139,7 @@ export type ScaleDeploymentInput = z.infer<typeof scaleDeploymentInput>;
 export type BreakPodsInput = z.infer<typeof breakPodsInput>;
 export type HealPodsInput = z.infer<typeof healPodsInput>;
 export type EventsInput = z.infer<typeof eventsInput>;
+export type DeploymentLogsInput = z.input<typeof deploymentLogsInput>;
 export type StartScenarioInput = z.infer<typeof startScenarioInput>;
 export type RangeQueryInput = z.infer<typeof rangeQueryInput>;
 export type DashboardInput = z.infer<typeof dashboardInput>;

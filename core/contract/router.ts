@@ -88,6 +88,14 @@ export const appRouter = t.router({
     }),
     events: q.input(input.eventsInput).query(({ ctx, input }) => ctx.services.cluster.events(input)),
   }),
+  logs: t.router({
+    deployment: q
+      .input(input.deploymentLogsInput)
+      .query(({ ctx, input }) => ctx.services.logs.deployment(input)),
+    follow: q.input(input.deploymentLogsInput).subscription(async function* ({ ctx, input, signal }) {
+      yield* ctx.services.logs.follow(input, signal ?? new AbortController().signal);
+    }),
+  }),
   actions: t.router({
     failNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.failNode(input)),
     healNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.healNode(input)),

@@ -7,6 +7,7 @@ import type {
   PanelDataInput,
   BreakPodsInput,
   CreateLabInput,
+  DeploymentLogsInput,
   EventsInput,
   HealPodsInput,
   NodeInput,
@@ -41,6 +42,7 @@ import type {
   TaskUpdate,
   TopologyPreview,
 } from './wire-types.ts';
+import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 
 export interface Started {
   taskId: string;
@@ -69,6 +71,10 @@ export interface KartStreamServices {
   cluster: {
     watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage>;
     events(input: EventsInput): Promise<ClusterEventView[]>;
+  };
+  logs: {
+    deployment(input: DeploymentLogsInput): Promise<DeploymentLogsView>;
+    follow(input: DeploymentLogsInput, signal: AbortSignal): AsyncIterable<LogsMessage>;
   };
   actions: {
     failNode(input: NodeInput): Promise<void>;

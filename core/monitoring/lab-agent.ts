@@ -14,6 +14,7 @@ import { startFrontendStandIn } from '../traffic/frontend-standin.ts';
 import { startShopTraffic } from '../traffic/shop-traffic.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
 import { followPodFate } from './pod-fate.ts';
+import { startShopPodLogs } from './pod-logs.ts';
 
 export interface AlertmanagerWebhook {
   status: 'firing' | 'resolved';
@@ -61,6 +62,8 @@ export interface AgentOptions {
   processDir?: string;
   /** Where the shop frontend's stand-in listens (kwok forwards the frontend pods' port here). */
   frontendPort?: number;
+  /** Where the shop pods' log files go (sim: KWOK serves them to `kubectl logs`); none if unset. */
+  podLogsDir?: string;
 }
 
 // Runs until the process is told to stop (SIGTERM/SIGINT).
@@ -77,6 +80,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   const stopFollowing = options.processDir
     ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
     : () => undefined;
+  const stopPodLogs = await startShopPodLogs(store, options.kubeconfigPath, options.podLogsDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -118,6 +122,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   });
   stopFollowing();
   server.close();
+  await stopPodLogs?.();
   frontend?.close();
   await traffic.stop();
   await store.stop();

@@ -136,6 +136,7 @@ export const startSimMonitoring = async (lab: LabContext, task: TaskReporter): P
         '--process-dir',
         dir,
         ...(ports.shopFrontend === undefined ? [] : ['--frontend-port', String(ports.shopFrontend)]),
+        ...['--pod-logs', join(lab.dir, 'pod-logs')],
       ],
       ready: `http://127.0.0.1:${agentPort}/healthz`,
     },

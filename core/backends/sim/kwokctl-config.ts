@@ -43,6 +43,8 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
   kind: 'KwokctlConfiguration',
   options: {
     runtime: 'binary',
+    // Pod logs: the lab agent creates one Logs object per pod (docs/pod-logs.md).
+    enableCRDs: ['Logs'],
     // kwokctl binds etcd (no auth) and the apiserver to 0.0.0.0 by default: a laptop lab must
     // never expose them to the network.
     bindAddress: '127.0.0.1',

@@ -13,6 +13,7 @@ import { createClusterService } from './cluster-service.ts';
 import { createDashboardsService } from './dashboards-service.ts';
 import { createGrafanaService } from './grafana-service.ts';
 import { createLabsService } from './labs-service.ts';
+import { createLogsService } from './logs-service.ts';
 import { createMetricsService } from './metrics-service.ts';
 import { createPromoteService } from './promote-service.ts';
 import { createScenariosService } from './scenarios-service.ts';
@@ -48,6 +49,7 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     labs: createLabsService(ctx),
     tasks: createTasksService(ctx),
     cluster: createClusterService(ctx),
+    logs: createLogsService(ctx),
     actions: createActionsService(ctx),
     scenarios: createScenariosService(ctx),
     alerts: createAlertsService(ctx),

@@ -1,9 +1,11 @@
 // The live cluster map: the pools as lanes of node cards with their pods as chips, the Pending
-// tray, the workloads, a details panel for the clicked node or pod, and the free-play actions.
+// tray, the workloads, a details panel for the clicked node or pod, the free-play actions, and
+// the Logs panel of a Deployment (opened from its row or from one of its pods).
 // Follows `cluster.watch`; React re-renders at most once per animation frame.
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TaskView } from '../../components/TaskView.tsx';
+import { DeploymentLogs, type LogsTarget } from '../logs/DeploymentLogs.tsx';
 import { NodeDetails } from './NodeDetails.tsx';
 import { PendingTray } from './PendingTray.tsx';
 import { PodDetails } from './PodDetails.tsx';
@@ -26,8 +28,12 @@ export const MapView = ({ lab }: { lab: string }) => {
   const { store, error } = useClusterStore(lab);
   const [selection, setSelection] = useState<Selection>();
   const [tasks, setTasks] = useState<{ id: string; title: string }[]>([]);
+  const [logsOf, setLogsOf] = useState<LogsTarget>();
 
-  useEffect(() => setSelection(undefined), [lab]);
+  useEffect(() => {
+    setSelection(undefined);
+    setLogsOf(undefined);
+  }, [lab]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') setSelection(undefined);
@@ -41,6 +47,7 @@ export const MapView = ({ lab }: { lab: string }) => {
     (key: string) => setSelection({ kind: 'pod', key, node: store.pods.get(key)?.node ?? '' }),
     [store],
   );
+  const showLogs = useCallback((target: LogsTarget) => setLogsOf(target), []);
   const addTask = useCallback(
     (id: string, title: string) => setTasks((list) => [{ id, title }, ...list.filter((t) => t.id !== id)]),
     [],
@@ -129,7 +136,23 @@ export const MapView = ({ lab }: { lab: string }) => {
             />
           ))}
           {store.loaded && (
-            <WorkloadTable lab={lab} workloads={store.workloadList()} version={store.workloadsVersion} />
+            <WorkloadTable
+              lab={lab}
+              workloads={store.workloadList()}
+              version={store.workloadsVersion}
+              onShowLogs={showLogs}
+            />
+          )}
+          {logsOf && (
+            <DeploymentLogs
+              key={`${logsOf.namespace}/${logsOf.deployment}`}
+              lab={lab}
+              {...logsOf}
+              pods={[...store.pods.values()]
+                .filter((p) => p.namespace === logsOf.namespace && p.workload === logsOf.deployment)
+                .map((p) => p.name)}
+              onClose={() => setLogsOf(undefined)}
+            />
           )}
         </div>
         <aside className="map-side" aria-label="Details">
@@ -154,7 +177,7 @@ export const MapView = ({ lab }: { lab: string }) => {
               {selection.kind === 'pod' && !selectedPod && (
                 <p className="muted">That pod is gone (deleted or replaced).</p>
               )}
-              {selectedPod && <PodDetails lab={lab} pod={selectedPod} />}
+              {selectedPod && <PodDetails lab={lab} pod={selectedPod} onShowLogs={showLogs} />}
               {detailNode && (
                 <NodeDetails
                   lab={lab}

@@ -1,15 +1,24 @@
 // The selected pod: where it runs (or why nowhere), its state and events, and the free-play
-// actions that break or heal its workload's pods.
+// actions that break or heal its workload's pods, and the way to its workload's logs.
 import { useState } from 'react';
 import type { PodView, WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import type { LogsTarget } from '../logs/DeploymentLogs.tsx';
 import { EventList } from './EventList.tsx';
 import { podLook } from './pod-look.ts';
 
 type BreakMode = 'crashloop' | 'notready' | 'failed';
 
-export const PodDetails = ({ lab, pod }: { lab: string; pod: PodView }) => {
+export const PodDetails = ({
+  lab,
+  pod,
+  onShowLogs,
+}: {
+  lab: string;
+  pod: PodView;
+  onShowLogs: (target: LogsTarget) => void;
+}) => {
   const [mode, setMode] = useState<BreakMode>('crashloop');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
@@ -110,6 +119,14 @@ export const PodDetails = ({ lab, pod }: { lab: string; pod: PodView }) => {
             }
           >
             Heal
+          </button>
+          <button
+            type="button"
+            className="button secondary small"
+            data-testid="pod-workload-logs"
+            onClick={() => onShowLogs({ namespace: pod.namespace, deployment: pod.workload })}
+          >
+            Logs of {pod.workload}
           </button>
         </div>
       )}

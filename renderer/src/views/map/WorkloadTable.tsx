@@ -1,11 +1,20 @@
-// The lab's deployments: available / desired replicas, the pool they run on, and a replicas
-// field to scale each one. Memoised on the store's workloads version.
+// The lab's deployments: available / desired replicas, the pool they run on, a replicas field to
+// scale each one, and a button that opens the Logs panel of its pods. Memoised on the store's workloads version.
 import { memo, useState, type FormEvent } from 'react';
 import type { WireError, WorkloadView } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import type { LogsTarget } from '../logs/DeploymentLogs.tsx';
 
-const WorkloadRow = ({ lab, workload }: { lab: string; workload: WorkloadView }) => {
+const WorkloadRow = ({
+  lab,
+  workload,
+  onShowLogs,
+}: {
+  lab: string;
+  workload: WorkloadView;
+  onShowLogs: (target: LogsTarget) => void;
+}) => {
   // Follows the desired count until the user types a number.
   const [typed, setTyped] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -73,6 +82,17 @@ const WorkloadRow = ({ lab, workload }: { lab: string; workload: WorkloadView })
         </form>
         <ErrorMessage error={error} />
       </td>
+      <td>
+        <button
+          type="button"
+          className="button secondary small"
+          data-testid={`workload-logs-${workload.name}`}
+          aria-label={`Logs of ${workload.name}`}
+          onClick={() => onShowLogs({ namespace: workload.namespace, deployment: workload.name })}
+        >
+          Logs
+        </button>
+      </td>
     </tr>
   );
 };
@@ -80,10 +100,12 @@ const WorkloadRow = ({ lab, workload }: { lab: string; workload: WorkloadView })
 const WorkloadTableView = ({
   lab,
   workloads,
+  onShowLogs,
 }: {
   lab: string;
   workloads: WorkloadView[];
   version: number;
+  onShowLogs: (target: LogsTarget) => void;
 }) => {
   const [healing, setHealing] = useState(false);
   const [error, setError] = useState<WireError>();
@@ -117,11 +139,12 @@ const WorkloadTableView = ({
             </th>
             <th scope="col">Status</th>
             <th scope="col">Replicas</th>
+            <th scope="col">Logs</th>
           </tr>
         </thead>
         <tbody>
           {workloads.map((w) => (
-            <WorkloadRow key={w.key} lab={lab} workload={w} />
+            <WorkloadRow key={w.key} lab={lab} workload={w} onShowLogs={onShowLogs} />
           ))}
         </tbody>
       </table>
@@ -129,4 +152,7 @@ const WorkloadTableView = ({
   );
 };
 
-export const WorkloadTable = memo(WorkloadTableView, (a, b) => a.version === b.version && a.lab === b.lab);
+export const WorkloadTable = memo(
+  WorkloadTableView,
+  (a, b) => a.version === b.version && a.lab === b.lab && a.onShowLogs === b.onShowLogs,
+);
