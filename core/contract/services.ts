@@ -38,6 +38,7 @@ import type {
   TaskUpdate,
   TopologyPreview,
 } from './wire-types.ts';
+import type { ClusterUsage } from './usage-types.ts';
 
 export interface Started {
   taskId: string;
@@ -66,6 +67,8 @@ export interface KartStreamServices {
   cluster: {
     watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage>;
     events(input: EventsInput): Promise<ClusterEventView[]>;
+    /** CPU and memory per node and pod now, or why the lab has no Metrics API. */
+    usage(lab: string): Promise<ClusterUsage>;
   };
   actions: {
     failNode(input: NodeInput): Promise<void>;

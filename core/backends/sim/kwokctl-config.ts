@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { metricsServerDocuments, metricsServerOptions } from './metrics-server-config.ts';
 
 export const STAGES_DIR = fileURLToPath(new URL('../../../infra/sim/stages/', import.meta.url));
 
@@ -24,6 +25,8 @@ export interface KwokctlBinaries {
   etcd: string;
   kwok: string;
   kubectl: string;
+  /** Optional: without it the lab has no Metrics API (no `kubectl top`, no usage on the map). */
+  metricsServer?: string;
 }
 
 export interface KwokctlConfigInput {
@@ -52,6 +55,7 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     etcdBinary: input.binaries.etcd,
     kwokControllerBinary: input.binaries.kwok,
     kubectlBinary: input.binaries.kubectl,
+    ...(input.binaries.metricsServer ? metricsServerOptions(input.binaries.metricsServer) : {}),
   },
   componentsPatches: [
     {
@@ -77,8 +81,14 @@ export const readStages = async (): Promise<string[]> => {
   return Promise.all(files.map((f) => readFile(join(STAGES_DIR, f), 'utf8')));
 };
 
-// The whole config file: the configuration document, then every stage document.
+// The whole config file: the configuration document, then every stage document, then the
+// metrics-server documents when it is on.
 export const renderKwokctlConfigFile = async (input: KwokctlConfigInput): Promise<string> => {
   const stages = await readStages();
-  return [stringify(renderKwokctlConfiguration(input)), ...stages.map((s) => s.trim() + '\n')].join('---\n');
+  const metrics = input.binaries.metricsServer ? metricsServerDocuments() : [];
+  return [
+    stringify(renderKwokctlConfiguration(input)),
+    ...stages.map((s) => s.trim() + '\n'),
+    ...metrics,
+  ].join('---\n');
 };
