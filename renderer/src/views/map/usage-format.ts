@@ -2,12 +2,18 @@
 // allocatable (nodes) or requests (pods) as a whole percent.
 import type { ResourceAmount } from '../../../../core/contract/usage-types.ts';
 
-export const formatCpu = (millis: number): string =>
-  millis >= 1000 ? `${(millis / 1000).toFixed(millis >= 10_000 ? 0 : 1)} cores` : `${Math.round(millis)}m`;
+// One decimal where it says something: "1.5 cores", "2 cores", "4 Gi", "1.2 Gi".
+const upToOneDecimal = (value: number): string => String(Math.round(value * 10) / 10);
+
+export const formatCpu = (millis: number): string => {
+  if (millis < 1000) return `${Math.round(millis)}m`;
+  const cores = upToOneDecimal(millis / 1000);
+  return `${cores} ${cores === '1' ? 'core' : 'cores'}`;
+};
 
 export const formatMemory = (bytes: number): string => {
   const mi = bytes / 2 ** 20;
-  return mi >= 1024 ? `${(mi / 1024).toFixed(1)} Gi` : `${Math.round(mi)} Mi`;
+  return mi >= 1024 ? `${upToOneDecimal(mi / 1024)} Gi` : `${Math.round(mi)} Mi`;
 };
 
 /** `used` as a whole percent of `of`; undefined when there is nothing to compare with. */
