@@ -209,7 +209,10 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
         (u) => !u.available && /no Metrics API/.test(u.reason),
         30_000,
       );
-      expect(usage).toMatchObject({ available: false, fix: expect.stringContaining('kartstream sim install') });
+      expect(usage).toMatchObject({
+        available: false,
+        fix: expect.stringContaining('kartstream sim install'),
+      });
       const top = await execa('kubectl', ['--kubeconfig', kubeconfig, 'top', 'nodes'], { reject: false });
       expect(top.exitCode).not.toBe(0);
       expect(String(top.stderr)).toMatch(/Metrics API not available/);
