@@ -76,6 +76,10 @@ export const usageTests = (s: E2eSession): void => {
     expect(await details.getByTestId(`node-detail-memory-${node}`).innerText()).toMatch(
       /Memory\s+\d+ Mi of 4 Gi \(\d+%\)/,
     );
+    for (const pod of pods.filter((p) => p.node === node))
+      expect(await details.getByTestId(`node-detail-pod-usage-${pod.name}`).innerText()).toMatch(
+        /· \d+m CPU, \d+ Mi$/,
+      );
     await screenshot(page, 'map-node-usage');
 
     // A pod's details: its usage against its own requests (frontend requests 100m and 64Mi).

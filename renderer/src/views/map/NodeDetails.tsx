@@ -112,6 +112,7 @@ export const NodeDetails = ({
         <ul className="pod-list">
           {pods.map((pod) => {
             const look = podLook(pod);
+            const figures = podUsage?.get(pod.key)?.usage;
             return (
               <li key={pod.key}>
                 <button type="button" className="button link" onClick={() => onSelectPod(pod.key)}>
@@ -121,11 +122,10 @@ export const NodeDetails = ({
                   {pod.name}
                 </button>{' '}
                 <span className="muted">{look.words}</span>
-                {podUsage?.get(pod.key) && (
-                  <span className="muted pod-usage">
+                {figures && (
+                  <span className="muted pod-usage" data-testid={`node-detail-pod-usage-${pod.name}`}>
                     {' '}
-                    · {formatCpu(podUsage.get(pod.key)?.usage.cpuMillis ?? 0)} CPU,{' '}
-                    {formatMemory(podUsage.get(pod.key)?.usage.memoryBytes ?? 0)}
+                    · {formatCpu(figures.cpuMillis)} CPU, {formatMemory(figures.memoryBytes)}
                   </span>
                 )}
               </li>
