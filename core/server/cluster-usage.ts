@@ -2,7 +2,7 @@
 // `kubectl top` reads it, through @kubernetes/client-node: the same code for sim (metrics-server
 // fed by kwok's simulated usage), kind and EKS (metrics-server measuring real containers) and
 // attached clusters. With no Metrics API the answer says so and why, never zeros.
-import { Metrics, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { ApiregistrationV1Api, Metrics, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { ClusterUsage, ResourceAmount } from '../contract/usage-types.ts';
 import { describeError } from '../errors/kartstream-error.ts';
 import type { KubeClients } from '../kube/kube-client.ts';
@@ -28,20 +28,34 @@ const podRequests = (pod: V1Pod): ResourceAmount =>
 
 const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
 
-/** Why a Metrics API error means "no metrics here", in words a user can act on. */
-export const unavailableReason = (error: unknown): Extract<ClusterUsage, { available: false }> => {
-  const status = apiStatus(error);
-  if (status === 404)
+const METRICS_API_SERVICE = 'v1beta1.metrics.k8s.io';
+
+const NO_METRICS_API: Extract<ClusterUsage, { available: false }> = {
+  available: false,
+  reason: 'this cluster has no Metrics API (metrics.k8s.io): metrics-server is not installed',
+  fix: 'sim: npx kartstream sim install builds metrics-server (needs Go ≥ 1.26), then recreate the lab; kind or EKS: install metrics-server (docs/metrics.md)',
+};
+
+/**
+ * Why the Metrics API gave no figures, in words a user can act on. client-node's Metrics reports
+ * every answer that is not JSON (the API server's plain "404 page not found" among them) as a
+ * 500, so the APIService that registers the API is asked instead: absent, or not Available.
+ */
+export const unavailableReason = async (
+  clients: KubeClients,
+  error: unknown,
+): Promise<Extract<ClusterUsage, { available: false }>> => {
+  const registration = await clients.config
+    .makeApiClient(ApiregistrationV1Api)
+    .readAPIService({ name: METRICS_API_SERVICE })
+    .catch((cause: unknown) => (apiStatus(cause) === 404 ? 'absent' : undefined));
+  if (registration === 'absent') return NO_METRICS_API;
+  const available = registration?.status?.conditions?.find((c) => c.type === 'Available');
+  if (available && available.status !== 'True')
     return {
       available: false,
-      reason: 'this cluster has no Metrics API (metrics.k8s.io): metrics-server is not installed',
-      fix: 'sim: npx kartstream sim install builds metrics-server (needs Go ≥ 1.26), then recreate the lab; kind or EKS: install metrics-server (docs/metrics.md)',
-    };
-  if (status === 503)
-    return {
-      available: false,
-      reason: 'the Metrics API is registered but metrics-server does not answer (starting, or stopped)',
-      fix: 'a new lab has its first figures within about a minute; if it stays, check metrics-server (docs/metrics.md)',
+      reason: `the Metrics API is registered but metrics-server does not answer: ${available.message ?? available.reason ?? 'not available'}`,
+      fix: 'a new lab has its first figures within a minute; if it stays, check metrics-server (docs/metrics.md)',
     };
   return {
     available: false,
@@ -57,7 +71,7 @@ export const readClusterUsage = async (clients: KubeClients): Promise<ClusterUsa
   try {
     [nodeMetrics, podMetrics] = await Promise.all([metrics.getNodeMetrics(), metrics.getPodMetrics()]);
   } catch (error) {
-    return unavailableReason(error);
+    return unavailableReason(clients, error);
   }
   const [nodes, pods] = await Promise.all([
     clients.core.listNode().then(

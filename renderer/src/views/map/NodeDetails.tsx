@@ -76,7 +76,7 @@ export const NodeDetails = ({
         <UsageBars testIdPrefix="node-detail" name={node.name} usage={usage.usage} of={usage.allocatable} />
       ) : (
         <p className="muted" data-testid="node-detail-no-usage">
-          No CPU or memory figures for this node.
+          No CPU or memory figures for this node (in a sim lab, a node without pods has none).
         </p>
       )}
       <div className="actions">
