@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { collectDoctorReport, type DoctorReport, type ToolStatus } from '../doctor/doctor-report.ts';
 import { renderKindDoctorSection } from '../backends/kind/doctor-section.ts';
+import { isOptionalBinary } from '../backends/sim/binaries.ts';
 import { renderProvenanceRows } from '../backends/sim/provenance.ts';
 import { outputFormat, type Output } from './output.ts';
 
@@ -12,7 +13,10 @@ export const renderDoctorReport = (r: DoctorReport): string => {
   const lines = ['sim binaries'];
   for (const b of r.simBinaries) {
     if (b.found) lines.push(`  ok       ${b.name.padEnd(24)} ${b.version} ${b.path}`);
-    else lines.push(`  missing  ${b.name.padEnd(24)} ${b.pinned} — ${(b.reasons ?? []).join('; ')}`);
+    else
+      lines.push(
+        `  missing  ${b.name.padEnd(24)} ${b.pinned} — ${(b.reasons ?? []).join('; ')}${isOptionalBinary(b.name) ? ' (optional: labs start without it)' : ''}`,
+      );
   }
   const provenance = renderProvenanceRows(r.simProvenance);
   if (provenance.length > 0) lines.push('sim binary provenance', ...provenance);

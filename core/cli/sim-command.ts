@@ -29,7 +29,7 @@ export const addSimCommand = (program: Command, out: Output): void => {
     .option('--from-source', 'build everything with Go instead of downloading')
     .option('--verbose', 'also print every download and go command and its output')
     .action(async (opts: { fromSource?: boolean; verbose?: boolean }) => {
-      const { downloaded, built } = await cancelOnInterrupt(out, (signal) =>
+      const { downloaded, built, skipped } = await cancelOnInterrupt(out, (signal) =>
         runTask(
           'install the sim binaries',
           (task) => installSimBinaries(task, { fromSource: opts.fromSource }),
@@ -41,12 +41,15 @@ export const addSimCommand = (program: Command, out: Output): void => {
       );
       if (downloaded.length === 0 && built.length === 0)
         out.print(
-          `all ${SIM_BINARY_NAMES.length} sim binaries are already installed in ${cacheBin()}; nothing to build`,
+          skipped.length === 0
+            ? `all ${SIM_BINARY_NAMES.length} sim binaries are already installed in ${cacheBin()}; nothing to build`
+            : `the required sim binaries are already installed in ${cacheBin()}; nothing to build`,
         );
       else {
         if (downloaded.length > 0) out.print(`downloaded ${downloaded.join(', ')} into ${cacheBin()}`);
         if (built.length > 0) out.print(`built ${built.join(', ')} into ${cacheBin()}`);
       }
+      for (const s of skipped) out.print(`left out ${s.name}: ${s.reason}`);
       await printInstalled(out);
     });
   sim

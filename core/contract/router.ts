@@ -87,6 +87,7 @@ export const appRouter = t.router({
       yield* ctx.services.cluster.watch(input.lab, signal ?? new AbortController().signal);
     }),
     events: q.input(input.eventsInput).query(({ ctx, input }) => ctx.services.cluster.events(input)),
+    usage: q.input(input.labInput).query(({ ctx, input }) => ctx.services.cluster.usage(input.lab)),
   }),
   logs: t.router({
     deployment: q

@@ -43,6 +43,7 @@ import type {
   TopologyPreview,
 } from './wire-types.ts';
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
+import type { ClusterUsage } from './usage-types.ts';
 
 export interface Started {
   taskId: string;
@@ -71,6 +72,8 @@ export interface KartStreamServices {
   cluster: {
     watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage>;
     events(input: EventsInput): Promise<ClusterEventView[]>;
+    /** CPU and memory per node and pod now, or why the lab has no Metrics API. */
+    usage(lab: string): Promise<ClusterUsage>;
   };
   logs: {
     deployment(input: DeploymentLogsInput): Promise<DeploymentLogsView>;

@@ -6,6 +6,7 @@ import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
 import {
   findSimBinaries,
+  missingRequired,
   pinnedVersion,
   SIM_BINARY_NAMES,
   parseVersion,
@@ -102,7 +103,9 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
           reasons: missing?.reasons,
         };
   });
-  const simReady = sim.missing.length === 0;
+  const required = missingRequired(sim);
+  const simReady = required.length === 0;
+  const metricsServer = sim.found['metrics-server'];
   const can: string[] = [];
   const cannot = [
     'run containers: pods are simulated by kwok (no images, no logs, no exec, no real traffic or app metrics)',
@@ -114,7 +117,15 @@ export const collectDoctorReport = async (): Promise<DoctorReport> => {
     );
   else
     cannot.push(
-      `start at all: ${sim.missing.length} sim binaries are missing (${go.ok ? 'run: npx kartstream sim install' : 'and there is no usable Go to build them; see npx kartstream sim install'})`,
+      `start at all: ${required.length} sim binaries are missing (${go.ok ? 'run: npx kartstream sim install' : 'and there is no usable Go to build them; see npx kartstream sim install'})`,
+    );
+  if (simReady && metricsServer)
+    can.push(
+      'kubectl top and CPU/memory per node and pod on the map (metrics-server, usage simulated by kwok)',
+    );
+  else if (simReady)
+    cannot.push(
+      `kubectl top or usage on the map: metrics-server is not installed (${go.ok ? 'run: npx kartstream sim install' : 'it has no release binaries; building it needs Go ≥ 1.26'})`,
     );
   if (prometheus.path && alertmanager.path)
     can.push('monitoring and alerting scenarios (Prometheus and Alertmanager on PATH)');

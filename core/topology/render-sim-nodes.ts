@@ -23,7 +23,13 @@ export const renderSimNode = (topology: Topology, pool: Pool, index: number): V1
     kind: 'Node',
     metadata: {
       name,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        'kwok.x-k8s.io/node': 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        // metrics-server (≥ 0.7) scrapes this path on the node's kubelet port, which kwok serves
+        // with the usage of the node's pods (see docs/metrics.md).
+        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${name}/metrics/resource`,
+      },
       labels: {
         ...pool.labels,
         'kubernetes.io/hostname': name,

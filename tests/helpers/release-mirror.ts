@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SIM_BINARY_NAMES, type SimBinaryName } from '../../core/backends/sim/binaries.ts';
+import { isOptionalBinary, SIM_BINARY_NAMES, type SimBinaryName } from '../../core/backends/sim/binaries.ts';
 import { KWOK_SHA256_ENV, releaseArtifact, simPlatform } from '../../core/backends/sim/release-artifacts.ts';
 
 const sha256 = async (path: string) =>
@@ -25,20 +25,24 @@ const treePath = (root: string, url: string) => {
 
 /**
  * Lays out the release files for `sources` (binary name → file) under `root`. Big files are
- * symlinked, not copied. Returns the env that gives kwok's digests (kwok publishes no checksum file).
+ * symlinked, not copied. An optional binary without releases (metrics-server) is left out, as
+ * upstream has none. Returns the env that gives kwok's digests (kwok publishes no checksum file).
  */
 export const buildMirrorTree = async (
   root: string,
-  sources: Record<SimBinaryName, string>,
+  sources: Partial<Record<SimBinaryName, string>> & Record<Exclude<SimBinaryName, 'metrics-server'>, string>,
 ): Promise<Record<string, string>> => {
   const platform = simPlatform();
   const env: Record<string, string> = {};
   const sums = new Map<string, string[]>();
   for (const name of SIM_BINARY_NAMES) {
+    const source = sources[name];
     const envName = KWOK_SHA256_ENV[name];
-    if (envName) env[envName] = await sha256(sources[name]);
+    if (envName && source) env[envName] = await sha256(source);
     const lookup = releaseArtifact(name, platform, { ...process.env, ...env });
+    if (!lookup.ok && isOptionalBinary(name)) continue;
     if (!lookup.ok) throw new Error(`no release for ${name} here: ${lookup.reason}`);
+    if (!source) throw new Error(`no file given for ${name}`);
     const { artifact } = lookup;
     const dest = treePath(root, artifact.url);
     await mkdir(dirname(dest), { recursive: true });
@@ -47,10 +51,10 @@ export const buildMirrorTree = async (
       // etcd: a release-like archive holding <dir>/etcd.
       const stage = await mkdtemp(join(tmpdir(), 'kartstream-etcd-archive-'));
       await mkdir(join(stage, dirname(member)), { recursive: true });
-      await copyFile(sources[name], join(stage, member));
+      await copyFile(source, join(stage, member));
       await execa('tar', ['-czf', dest, '-C', stage, dirname(member)]);
       await rm(stage, { recursive: true, force: true });
-    } else await symlink(sources[name], dest);
+    } else await symlink(source, dest);
     const digest = await sha256(dest);
     if (artifact.checksum.type === 'file') {
       const sumsPath = treePath(root, artifact.checksum.url);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { present, waitFor } from '../helpers/wait.ts';
 import { isAlive } from '../../core/exec/process-alive.ts';
 import { labProcesses } from '../../core/backends/sim/kwokctl.ts';
+import { simBinaryPath } from '../../core/backends/sim/binaries.ts';
 import { cli, processesMentioning, REPO, useTempHome } from './helpers/lab-env.ts';
 
 describe('sim lab life cycle', () => {
@@ -27,7 +28,15 @@ describe('sim lab life cycle', () => {
   it('`down` stops every process of the lab and removes all its files', async () => {
     const processes = await labProcesses({ dir: labPath('twice'), name: 'twice' });
     expect(processes.map((p) => p.component).sort()).toEqual(
-      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'].sort(),
+      [
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+        'kwok-controller',
+        // Optional: a lab runs metrics-server when it is installed (docs/metrics.md).
+        ...(existsSync(simBinaryPath('metrics-server')) ? ['metrics-server'] : []),
+      ].sort(),
     );
     const down = await cli(['down', '--name', 'twice']);
     expect(down.exitCode).toBe(0);

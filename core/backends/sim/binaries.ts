@@ -9,21 +9,41 @@ import { runCommand } from '../../exec/run-command.ts';
 import { cacheHome } from '../../home/paths.ts';
 
 export type SimBinaryName =
-  'kwok' | 'kwokctl' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd' | 'kubectl';
+  | 'kwok'
+  | 'kwokctl'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'etcd'
+  | 'kubectl'
+  | 'metrics-server';
 
-export type SimComponent = 'kwok' | 'kubernetes' | 'etcd';
+export type SimComponent = 'kwok' | 'kubernetes' | 'etcd' | 'metrics-server';
+
+export interface SimComponentSpec {
+  version: string;
+  binaries: readonly SimBinaryName[];
+  /**
+   * A lab starts without it (the feature it brings is then off and says so). metrics-server is
+   * optional: it has no release binaries, so without Go it cannot be installed, and a missing
+   * `kubectl top` must not cost a user the whole sim backend.
+   */
+  optional?: true;
+}
 
 /** Each component: its pinned version and the binaries it provides, in build order. */
-export const SIM_COMPONENTS: Record<SimComponent, { version: string; binaries: readonly SimBinaryName[] }> = {
+export const SIM_COMPONENTS: Record<SimComponent, SimComponentSpec> = {
   kwok: { version: 'v0.8.0', binaries: ['kwok', 'kwokctl'] },
   kubernetes: {
     version: 'v1.36.3',
     binaries: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'],
   },
   etcd: { version: 'v3.6.10', binaries: ['etcd'] },
+  'metrics-server': { version: 'v0.9.0', binaries: ['metrics-server'], optional: true },
 };
 
 export const SIM_COMPONENT_NAMES = Object.keys(SIM_COMPONENTS) as SimComponent[];
+/** The whole pinned set: what `sim install` gets, `doctor` lists and `sim bundle` carries. */
 export const SIM_BINARY_NAMES: readonly SimBinaryName[] = SIM_COMPONENT_NAMES.flatMap(
   (c) => SIM_COMPONENTS[c].binaries,
 );
@@ -38,6 +58,15 @@ export const componentOf = (name: SimBinaryName): SimComponent =>
   SIM_COMPONENT_NAMES.find((c) => SIM_COMPONENTS[c].binaries.includes(name)) as SimComponent;
 
 export const pinnedVersion = (name: SimBinaryName): string => SIM_COMPONENTS[componentOf(name)].version;
+
+export const isOptionalBinary = (name: SimBinaryName): boolean =>
+  SIM_COMPONENTS[componentOf(name)].optional === true;
+
+/** The binaries a lab cannot start without. */
+export const REQUIRED_SIM_BINARY_NAMES: readonly SimBinaryName[] = SIM_BINARY_NAMES.filter(
+  (name) => !isOptionalBinary(name),
+);
+export type RequiredSimBinaryName = Exclude<SimBinaryName, 'metrics-server'>;
 
 /** `<cache>/bin/<component>-<version>`, e.g. `~/.cache/kartstream/bin/kwok-v0.8.0`. */
 export const simComponentDir = (component: SimComponent): string =>
@@ -144,18 +173,28 @@ export const findSimBinaries = async (): Promise<SimBinaryReport> => {
 export const describeMissing = (missing: readonly MissingBinary[]): string[] =>
   missing.map((m) => `${m.name} ${pinnedVersion(m.name)}: ${m.reasons.join('; ')}`);
 
-/** The paths of all sim binaries, or a 'missing-binary' error naming each one that is not there. */
-export const requireSimBinaries = async (): Promise<Record<SimBinaryName, string>> => {
+/** The missing binaries a lab cannot start without. */
+export const missingRequired = (report: SimBinaryReport): MissingBinary[] =>
+  report.missing.filter((m) => !isOptionalBinary(m.name));
+
+export type SimBinaryPaths = Record<RequiredSimBinaryName, string> &
+  Partial<Record<'metrics-server', string>>;
+
+/**
+ * The paths of the sim binaries (an optional one only when it is there), or a 'missing-binary'
+ * error naming each required one that is not there.
+ */
+export const requireSimBinaries = async (): Promise<SimBinaryPaths> => {
   const report = await findSimBinaries();
-  if (report.missing.length > 0) {
-    const names = report.missing.map((m) => m.name).join(', ');
+  const missing = missingRequired(report);
+  if (missing.length > 0) {
+    const names = missing.map((m) => m.name).join(', ');
     throw new KartStreamError('missing-binary', `missing sim binaries: ${names}`, {
-      details: describeMissing(report.missing),
+      details: describeMissing(missing),
       fix: 'run: npx kartstream sim install',
     });
   }
-  return Object.fromEntries(SIM_BINARY_NAMES.map((n) => [n, report.found[n]?.path])) as Record<
-    SimBinaryName,
-    string
-  >;
+  return Object.fromEntries(
+    SIM_BINARY_NAMES.filter((n) => report.found[n]).map((n) => [n, report.found[n]?.path]),
+  ) as SimBinaryPaths;
 };

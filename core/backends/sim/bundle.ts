@@ -17,6 +17,8 @@ import {
   componentOf,
   describeMissing,
   findSimBinaries,
+  isOptionalBinary,
+  missingRequired,
   pinnedVersion,
   SIM_BINARY_NAMES,
   simBinaryPath,
@@ -46,22 +48,28 @@ const platformNow = () => simPlatform() ?? { os: process.platform, arch: process
 const pathInBundle = (name: SimBinaryName) =>
   relative(cacheHome(), simBinaryPath(name)).split('\\').join('/');
 
-/** Writes every installed sim binary into `out` (a tar.gz); throws if any is missing. */
+/**
+ * Writes every installed sim binary into `out` (a tar.gz); throws if a required one is missing.
+ * An optional one (metrics-server) goes in when it is installed and is logged as left out if not.
+ */
 export const bundleSimBinaries = async (out: string, task: TaskReporter): Promise<BundleManifest> => {
   task.progress(0, 'checking the installed sim binaries');
   const report = await findSimBinaries();
-  if (report.missing.length > 0)
+  const missing = missingRequired(report);
+  if (missing.length > 0)
     throw new KartStreamError('missing-binary', 'cannot bundle: some sim binaries are not installed', {
-      details: describeMissing(report.missing),
+      details: describeMissing(missing),
       fix: 'run npx kartstream sim install first',
     });
+  for (const m of report.missing) task.log(`left out ${m.name} (optional, not installed)`);
+  const names = SIM_BINARY_NAMES.filter((name) => report.found[name]);
   const manifest: BundleManifest = {
     format: 1,
     createdAt: new Date().toISOString(),
     platform: platformNow(),
     binaries: [],
   };
-  for (const name of SIM_BINARY_NAMES) {
+  for (const name of names) {
     if (report.found[name]?.path !== simBinaryPath(name))
       throw new KartStreamError(
         'invalid-input',
@@ -71,7 +79,7 @@ export const bundleSimBinaries = async (out: string, task: TaskReporter): Promis
           fix: 'unset KARTSTREAM_KWOK / KARTSTREAM_KWOKCTL and run npx kartstream sim install',
         },
       );
-    task.progress(manifest.binaries.length / SIM_BINARY_NAMES.length / 2, `hashing ${name}`);
+    task.progress(manifest.binaries.length / names.length / 2, `hashing ${name}`);
     manifest.binaries.push({
       name,
       version: pinnedVersion(name),
@@ -121,34 +129,39 @@ export const importSimBundle = async (file: string, task: TaskReporter): Promise
   await requireFreeSpace(cacheHome(), info.size * 4, `unpacking ${source}`);
   await mkdir(binRoot, { recursive: true });
   const work = await mkdtemp(join(binRoot, '.import-'));
+  let included: SimBinaryName[] = [];
   try {
     task.progress(0, `unpacking ${source}`);
-    // Only the expected paths are extracted: a bundle cannot write anywhere else.
-    const wanted = SIM_BINARY_NAMES.map(pathInBundle);
-    await runCommand('tar', ['-xzf', source, '-C', work, BUNDLE_MANIFEST, ...wanted], {
-      signal: task.signal,
-      timeoutMs: 600_000,
-    }).catch((cause: unknown) => {
+    // Only the expected paths are extracted: a bundle cannot write anywhere else. The manifest
+    // first, to learn whether the optional binaries are in it (older bundles lack metrics-server).
+    const notABundle = (wanted: string[]) => (cause: unknown) => {
       throw new KartStreamError('invalid-input', `${source} is not a complete sim bundle`, {
         cause,
         details: [`it must hold ${BUNDLE_MANIFEST} and ${wanted.join(', ')}`],
         fix: 'make it with npx kartstream sim bundle --out FILE on a machine where sim install has run',
       });
-    });
+    };
+    const tarOptions = { signal: task.signal, timeoutMs: 600_000 };
+    await runCommand('tar', ['-xzf', source, '-C', work, BUNDLE_MANIFEST], tarOptions).catch(notABundle([]));
     const manifest = JSON.parse(await readFile(join(work, BUNDLE_MANIFEST), 'utf8')) as BundleManifest;
+    included = SIM_BINARY_NAMES.filter(
+      (name) => !isOptionalBinary(name) || manifest.binaries?.some((b) => b.name === name),
+    );
+    const wanted = included.map(pathInBundle);
+    await runCommand('tar', ['-xzf', source, '-C', work, ...wanted], tarOptions).catch(notABundle(wanted));
     const here = platformNow();
     const problems: string[] = [];
     if (manifest.platform?.os !== here.os || manifest.platform?.arch !== here.arch)
       problems.push(
         `made for ${manifest.platform?.os}/${manifest.platform?.arch}, this machine is ${here.os}/${here.arch}`,
       );
-    for (const name of SIM_BINARY_NAMES) {
+    for (const name of included) {
       const entry = manifest.binaries?.find((b) => b.name === name);
       if (!entry) problems.push(`${name}: not in the manifest`);
       else if (entry.version !== pinnedVersion(name))
         problems.push(`${name}: ${entry.version} in the bundle, ${pinnedVersion(name)} pinned here`);
       else {
-        task.progress(SIM_BINARY_NAMES.indexOf(name) / SIM_BINARY_NAMES.length, `checking ${name}`);
+        task.progress(included.indexOf(name) / included.length, `checking ${name}`);
         const got = await sha256File(join(work, pathInBundle(name)));
         if (got !== entry.sha256) problems.push(`${name}: sha256 ${got}, the manifest says ${entry.sha256}`);
       }
@@ -162,7 +175,7 @@ export const importSimBundle = async (file: string, task: TaskReporter): Promise
         },
       );
     // Every digest matched: move them into place.
-    for (const entry of manifest.binaries.filter((b) => SIM_BINARY_NAMES.includes(b.name))) {
+    for (const entry of manifest.binaries.filter((b) => included.includes(b.name))) {
       const from = join(work, pathInBundle(entry.name));
       await chmod(from, 0o755);
       await mkdir(simComponentDir(componentOf(entry.name)), { recursive: true });
@@ -180,10 +193,11 @@ export const importSimBundle = async (file: string, task: TaskReporter): Promise
     await rm(work, { recursive: true, force: true });
   }
   const after = await findSimBinaries();
-  if (after.missing.length > 0)
+  const broken = after.missing.filter((m) => included.includes(m.name));
+  if (broken.length > 0)
     throw new KartStreamError('install-failed', 'imported, but some sim binaries do not run here', {
-      details: describeMissing(after.missing),
+      details: describeMissing(broken),
       fix: 'the bundle may be for another CPU or libc; make one on a machine like this one',
     });
-  return SIM_BINARY_NAMES.slice();
+  return included;
 };

@@ -1,5 +1,6 @@
-// How each sim component is built with Go from the module proxy: kwok by `go install`, the
-// Kubernetes binaries and etcd through throwaway wrapper modules (see docs/sim-binaries.md).
+// How each sim component is built with Go from the module proxy: kwok and metrics-server by
+// `go install`, the Kubernetes binaries and etcd through throwaway wrapper modules (see
+// docs/sim-binaries.md).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prettyCommand, runCommand } from '../../exec/run-command.ts';
@@ -8,6 +9,7 @@ import { SIM_COMPONENTS, type SimBinaryName, type SimComponent } from './binarie
 import {
   ETCD_MAIN_GO,
   kubeLdflags,
+  metricsServerLdflags,
   renderEtcdGoMod,
   renderKubeWrapperGoMod,
   renderToolsGo,
@@ -75,8 +77,28 @@ const buildEtcd = async (ctx: BuildContext): Promise<void> => {
   );
 };
 
+// metrics-server publishes no release binaries; its module has no replace directives, so
+// `go install` works. Its `--version` prints client-go's version variable, stamped here the way
+// its Makefile does (unstamped it would say v0.0.0-master and never match the pin).
+const buildMetricsServer = async (ctx: BuildContext): Promise<void> => {
+  const { version } = SIM_COMPONENTS['metrics-server'];
+  await go(
+    ctx,
+    [
+      'install',
+      '-trimpath',
+      '-ldflags',
+      metricsServerLdflags(version),
+      `sigs.k8s.io/metrics-server/cmd/metrics-server@${version}`,
+    ],
+    ctx.workDir,
+    { GOBIN: ctx.outDir },
+  );
+};
+
 export const GO_BUILDERS: Record<SimComponent, (ctx: BuildContext) => Promise<void>> = {
   kwok: buildKwok,
   kubernetes: buildKubernetes,
   etcd: buildEtcd,
+  'metrics-server': buildMetricsServer,
 };

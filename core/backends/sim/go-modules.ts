@@ -111,6 +111,10 @@ export const kubeLdflags = (kubeVersion: string): string => {
   return `-s -w -X ${v}.gitVersion=${kubeVersion} -X ${v}.gitMajor=${major} -X ${v}.gitMinor=${minor}`;
 };
 
+/** The -ldflags that stamp metrics-server's version (its Makefile sets client-go's version vars). */
+export const metricsServerLdflags = (version: string): string =>
+  `-s -w -X k8s.io/client-go/pkg/version.gitVersion=${version}`;
+
 export const renderEtcdGoMod = (etcdVersion: string, goDirective = '1.26.0'): string =>
   [
     'module kartstream.local/sim-etcd',

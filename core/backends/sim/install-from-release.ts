@@ -33,6 +33,7 @@ const APPROX_MB: Record<SimBinaryName, number> = {
   etcd: 30,
   kwok: 90,
   kwokctl: 80,
+  'metrics-server': 70,
 };
 
 export interface ReleasePlan {

@@ -5,7 +5,7 @@
 import { describeError, isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { RELEASE_MIRROR_ENV } from '../../download/mirror.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
-import { describeMissing, findSimBinaries, type SimBinaryName } from './binaries.ts';
+import { describeMissing, findSimBinaries, isOptionalBinary, type SimBinaryName } from './binaries.ts';
 import { findGo } from './go-toolchain.ts';
 import { buildWithGo } from './install-from-go.ts';
 import { installFromReleases, planReleaseDownloads } from './install-from-release.ts';
@@ -19,6 +19,8 @@ export interface SimInstallOptions {
 export interface SimInstallResult {
   downloaded: SimBinaryName[];
   built: SimBinaryName[];
+  /** Optional binaries left out (no Go to build them), with why and what a lab lacks then. */
+  skipped: { name: SimBinaryName; reason: string }[];
 }
 
 const isCancel = (error: unknown, signal: AbortSignal) =>
@@ -35,7 +37,7 @@ export const installSimBinaries = async (
     task.log(`found ${name} ${found.version}: ${found.path}`);
   if (before.missing.length === 0) {
     task.progress(1, 'all sim binaries are already installed');
-    return { downloaded: [], built: [] };
+    return { downloaded: [], built: [], skipped: [] };
   }
   for (const line of describeMissing(before.missing)) task.log(`missing ${line}`);
   const missing = before.missing.map((m) => m.name);
@@ -64,37 +66,49 @@ export const installSimBinaries = async (
     }
   }
 
-  const toBuild = missing.filter((name) => !downloaded.includes(name));
+  let toBuild = missing.filter((name) => !downloaded.includes(name));
   let built: SimBinaryName[] = [];
+  const skipped: SimInstallResult['skipped'] = [];
   if (toBuild.length > 0) {
     task.progress(0, `${toBuild.join(', ')} still missing; checking Go`);
     const go = await findGo(task.signal);
-    if (!go.ok)
+    if (!go.ok && toBuild.every(isOptionalBinary)) {
+      // Only optional binaries are left: labs start without them, so this is not a failure.
+      for (const name of toBuild) {
+        const reason = `building it needs Go ≥ 1.26 (${go.reason}); labs run without it (no kubectl top, no usage on the map)`;
+        skipped.push({ name, reason });
+        task.log(`skipped ${name}: ${reason}`);
+      }
+      toBuild = [];
+    } else if (!go.ok)
       throw noGoError(
         before.missing.filter((m) => toBuild.includes(m.name)),
         go,
         { unavailable: plan.unavailable, downloadError },
       );
-    if (downloadError)
-      task.progress(
-        0,
-        `the download failed (${describeError(downloadError).split('\n')[0]}); building with Go instead`,
+    else {
+      if (downloadError)
+        task.progress(
+          0,
+          `the download failed (${describeError(downloadError).split('\n')[0]}); building with Go instead`,
+        );
+      task.log(
+        `building ${toBuild.join(', ')} with ${go.version} at ${go.path}${downloadError ? ' (the download failed)' : ''}`,
       );
-    task.log(
-      `building ${toBuild.join(', ')} with ${go.version} at ${go.path}${downloadError ? ' (the download failed)' : ''}`,
-    );
-    built = await buildWithGo(toBuild, go, task);
+      built = await buildWithGo(toBuild, go, task);
+    }
   }
 
   task.progress(1, 'verifying the installed binaries');
   const after = await findSimBinaries();
-  if (after.missing.length > 0)
+  const stillMissing = after.missing.filter((m) => !skipped.some((s) => s.name === m.name));
+  if (stillMissing.length > 0)
     throw new KartStreamError(
       'install-failed',
       'failed to install the sim binaries: some still do not check out',
       {
-        details: describeMissing(after.missing),
+        details: describeMissing(stillMissing),
       },
     );
-  return { downloaded, built };
+  return { downloaded, built, skipped };
 };

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { metricsServerDocuments, metricsServerOptions } from './metrics-server-config.ts';
 
 export const STAGES_DIR = fileURLToPath(new URL('../../../infra/sim/stages/', import.meta.url));
 
@@ -25,6 +26,8 @@ export interface KwokctlBinaries {
   etcd: string;
   kwok: string;
   kubectl: string;
+  /** Optional: without it the lab has no Metrics API (no `kubectl top`, no usage on the map). */
+  metricsServer?: string;
 }
 
 export interface KwokctlConfigInput {
@@ -57,6 +60,7 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     etcdBinary: input.binaries.etcd,
     kwokControllerBinary: input.binaries.kwok,
     kubectlBinary: input.binaries.kubectl,
+    ...(input.binaries.metricsServer ? metricsServerOptions(input.binaries.metricsServer) : {}),
   },
   componentsPatches: [
     {
@@ -82,12 +86,15 @@ export const readStages = async (): Promise<string[]> => {
   return Promise.all(files.map((f) => readFile(join(STAGES_DIR, f), 'utf8')));
 };
 
-// The whole config file: the configuration document, every stage document, the extra documents.
+// The whole config file: the configuration document, every stage document, the extra documents,
+// then the metrics-server documents when it is on.
 export const renderKwokctlConfigFile = async (input: KwokctlConfigInput): Promise<string> => {
   const stages = await readStages();
+  const metrics = input.binaries.metricsServer ? metricsServerDocuments() : [];
   return [
     stringify(renderKwokctlConfiguration(input)),
     ...stages.map((s) => s.trim() + '\n'),
     ...(input.extraDocuments ?? []).map((d) => stringify(d)),
+    ...metrics,
   ].join('---\n');
 };

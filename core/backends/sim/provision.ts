@@ -47,9 +47,14 @@ export const provisionSimLab = async (
       etcd: binaries.etcd,
       kwok: binaries.kwok,
       kubectl: binaries.kubectl,
+      metricsServer: binaries['metrics-server'],
     },
   });
   await writeFile(configFile, config, { mode: 0o600 });
+  if (!binaries['metrics-server'])
+    task.log(
+      'metrics-server is not installed: this lab has no Metrics API (no kubectl top, no usage on the map); npx kartstream sim install builds it with Go',
+    );
   task.step(`Start the control plane (Kubernetes API on 127.0.0.1:${apiPort})`);
   await kwokctl(
     binaries.kwokctl,

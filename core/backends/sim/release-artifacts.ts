@@ -3,6 +3,7 @@
 // release archive (checked against the release's SHA256SUMS), kwok's raw binaries. kwok's
 // releases publish no checksum file that we could find, so its digests are pinned here (or given
 // in KARTSTREAM_KWOK_SHA256 / KARTSTREAM_KWOKCTL_SHA256); without one, kwok is built with Go.
+// metrics-server publishes no binaries at all: it is always built with Go.
 import { SIM_COMPONENTS, type SimBinaryName, componentOf } from './binaries.ts';
 
 export interface SimPlatform {
@@ -74,6 +75,11 @@ export const releaseArtifact = (
       reason: `no ${component} ${version} release for ${process.platform}/${process.arch}`,
     };
   const { os, arch } = platform;
+  if (component === 'metrics-server')
+    return {
+      ok: false,
+      reason: `metrics-server ${version} publishes no release binaries (only its manifests); it is built with Go`,
+    };
   if (component === 'kubernetes') {
     if (os !== 'linux' && CONTROL_PLANE.includes(name))
       return { ok: false, reason: `dl.k8s.io publishes ${name} for linux only` };

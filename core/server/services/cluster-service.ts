@@ -5,6 +5,7 @@ import type { ClusterEventView } from '../../contract/wire-types.ts';
 import { describeError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { ClusterFeeds } from '../cluster-feed.ts';
+import { readClusterUsage } from '../cluster-usage.ts';
 import { openKnownLab } from './labs-service.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -27,6 +28,11 @@ export const createClusterService = (ctx: ServiceContext): KartStreamServices['c
   ctx.onClose(() => feeds.close());
   return {
     watch: (lab, signal) => feeds.watch(lab, signal),
+
+    usage: async (lab) => {
+      const { lab: context } = await openKnownLab(lab);
+      return readClusterUsage(kubeClients(context.kubeconfigPath));
+    },
 
     events: async ({ lab, kind, name, limit = 50 }) => {
       const { lab: context } = await openKnownLab(lab);

@@ -55,8 +55,10 @@ describe('layout', () => {
       '/cache/bin/kubernetes-v1.36.3/kube-scheduler',
       '/cache/bin/kubernetes-v1.36.3/kubectl',
       '/cache/bin/etcd-v3.6.10/etcd',
+      '/cache/bin/metrics-server-v0.9.0/metrics-server',
     ]);
     expect(componentOf('kubectl')).toBe('kubernetes');
+    expect(pinnedVersion('metrics-server')).toBe('v0.9.0');
     expect(pinnedVersion('etcd')).toBe('v3.6.10');
   });
 

@@ -3,12 +3,14 @@
 // with provenance, a tampered byte (refused, nothing installed), a 404, a cut connection and 5xx
 // answers (resumed, retried), and bundle → import into an empty cache.
 import { execa } from 'execa';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   findSimBinaries,
+  missingRequired,
+  REQUIRED_SIM_BINARY_NAMES,
   SIM_BINARY_NAMES,
   simBinaryPath,
   type SimBinaryName,
@@ -35,6 +37,7 @@ const VERSION_LINE: Record<SimBinaryName, string> = {
   'kube-scheduler': 'Kubernetes v1.36.3',
   kubectl: 'Client Version: v1.36.3',
   etcd: 'etcd Version: 3.6.10',
+  'metrics-server': 'v0.9.0',
 };
 
 describe('release artifacts per platform', () => {
@@ -162,10 +165,13 @@ describe.runIf(process.platform === 'linux')(
 
     it('downloads every binary, checks it, records where it came from; a second run does nothing', async () => {
       const result = await install();
-      expect(result.downloaded.sort()).toEqual([...SIM_BINARY_NAMES].sort());
+      expect(result.downloaded.sort()).toEqual([...REQUIRED_SIM_BINARY_NAMES].sort());
       expect(result.built).toEqual([]);
+      // metrics-server has no release and there is no Go: left out with the reason, not a failure.
+      expect(result.skipped.map((s) => s.name)).toEqual(['metrics-server']);
+      expect(result.skipped[0]?.reason).toMatch(/needs Go ≥ 1\.26 .*no kubectl top/);
       const report = await findSimBinaries();
-      expect(report.missing).toEqual([]);
+      expect(report.missing.map((m) => m.name)).toEqual(['metrics-server']);
       const p = await readProvenance('kube-apiserver');
       expect(p).toMatchObject({
         source: 'download',
@@ -176,7 +182,7 @@ describe.runIf(process.platform === 'linux')(
       });
       expect((await readProvenance('etcd'))?.checkedAgainst).toMatch(/\/SHA256SUMS$/);
       expect((await readProvenance('kwok'))?.checkedAgainst).toBe('KARTSTREAM_KWOK_SHA256');
-      const rows = await simProvenanceRows();
+      const rows = (await simProvenanceRows()).filter((r) => r.name !== 'metrics-server');
       expect(
         rows.every((r) => r.installed && r.source === 'download' && /^[0-9a-f]{64}$/.test(r.sha256 ?? '')),
       ).toBe(true);
@@ -184,7 +190,11 @@ describe.runIf(process.platform === 'linux')(
         await readdir(join(process.env.KARTSTREAM_CACHE ?? '', 'downloads', 'kubernetes-v1.36.3')),
       ).toEqual([]);
       mirror.requests.length = 0;
-      expect(await install()).toEqual({ downloaded: [], built: [] });
+      expect(await install()).toMatchObject({
+        downloaded: [],
+        built: [],
+        skipped: [{ name: 'metrics-server' }],
+      });
       expect(mirror.requests).toEqual([]);
     });
 
@@ -229,11 +239,14 @@ describe.runIf(process.platform === 'linux')(
       expect(apiserverRequests).toHaveLength(2);
       expect(apiserverRequests[1]?.range).toMatch(/^bytes=[1-9]\d*-$/);
       expect(mirror.requests.filter((r) => r.path === sums)).toHaveLength(3);
-      expect((await findSimBinaries()).missing).toEqual([]);
+      expect(missingRequired(await findSimBinaries())).toEqual([]);
     });
 
     it('bundles the installed binaries and imports them into an empty cache', async () => {
       await install();
+      // As if Go had built it: the optional metrics-server travels in the bundle too.
+      await mkdir(dirname(simBinaryPath('metrics-server')), { recursive: true });
+      await copyFile(join(dir, 'fakes', 'metrics-server'), simBinaryPath('metrics-server'));
       const bundle = join(dir, 'sim-bundle.tar.gz');
       const manifest = await runTask('bundle (test)', (task) => bundleSimBinaries(bundle, task));
       expect(manifest.binaries.map((b) => b.name)).toEqual([...SIM_BINARY_NAMES]);
@@ -253,6 +266,18 @@ describe.runIf(process.platform === 'linux')(
       expect(p).toMatchObject({ source: 'import', from: bundle, imported: { source: 'download' } });
       expect(p?.sha256).toBe(manifest.binaries.find((b) => b.name === 'etcd')?.sha256);
       expect(simBinaryPath('etcd')).toContain('imported-cache');
+    });
+
+    it('bundles and imports without metrics-server when it is not installed (it is optional)', async () => {
+      await install();
+      const bundle = join(dir, 'without-metrics-server.tar.gz');
+      const manifest = await runTask('bundle (test)', (task) => bundleSimBinaries(bundle, task));
+      expect(manifest.binaries.map((b) => b.name)).toEqual([...REQUIRED_SIM_BINARY_NAMES]);
+      process.env.KARTSTREAM_CACHE = join(dir, 'imported-without');
+      delete process.env.KARTSTREAM_RELEASE_MIRROR;
+      const names = await runTask('import (test)', (task) => importSimBundle(bundle, task));
+      expect(names).toEqual([...REQUIRED_SIM_BINARY_NAMES]);
+      expect((await findSimBinaries()).missing.map((m) => m.name)).toEqual(['metrics-server']);
     });
 
     it('refuses a bundle whose binaries do not match its manifest, installing nothing', async () => {

@@ -17,6 +17,10 @@ describe('renderSimNodes', () => {
       const pool = topology.pools.find((p) => p.name === node.metadata?.labels?.pool);
       expect(pool).toBeDefined();
       expect(node.metadata?.annotations?.['kwok.x-k8s.io/node']).toBe('fake');
+      // metrics-server scrapes kwok's per-node resource metrics at this path (kubectl top).
+      expect(node.metadata?.annotations?.['metrics.k8s.io/resource-metrics-path']).toBe(
+        `/metrics/nodes/${node.metadata?.name}/metrics/resource`,
+      );
       expect(node.spec?.taints).toEqual([{ key: 'pool', value: pool?.name, effect: 'NoSchedule' }]);
       expect(node.status?.allocatable).toEqual({
         cpu: pool?.capacity.cpu,

@@ -11,6 +11,7 @@ import { PendingTray } from './PendingTray.tsx';
 import { PodDetails } from './PodDetails.tsx';
 import { PoolLane } from './PoolLane.tsx';
 import { useClusterStore } from './use-cluster-store.ts';
+import { useClusterUsage, type UsageState } from './use-cluster-usage.ts';
 import { WorkloadTable } from './WorkloadTable.tsx';
 
 /** A selected pod remembers its node: when the pod goes (evicted, replaced) its node stays shown. */
@@ -24,8 +25,28 @@ const LEGEND = [
   { tone: 'bad', letter: 'F', words: 'failed' },
 ] as const;
 
+// Says plainly when there are no CPU/memory figures, and why, instead of showing zeros.
+const UsageNote = ({ usage }: { usage: UsageState }) => {
+  if (usage.usage?.available === false)
+    return (
+      <div className="banner stale" role="status" data-testid="usage-unavailable">
+        <strong>No CPU or memory figures: </strong>
+        {usage.usage.reason}
+        {usage.usage.fix && <span className="muted"> ({usage.usage.fix})</span>}
+      </div>
+    );
+  if (usage.usage?.available && usage.nodes.size === 0)
+    return (
+      <p className="muted" role="status" data-testid="usage-waiting">
+        CPU and memory: waiting for metrics-server's first figures (about a minute after the lab starts)…
+      </p>
+    );
+  return null;
+};
+
 export const MapView = ({ lab }: { lab: string }) => {
   const { store, error } = useClusterStore(lab);
+  const usage = useClusterUsage(lab);
   const [selection, setSelection] = useState<Selection>();
   const [tasks, setTasks] = useState<{ id: string; title: string }[]>([]);
   const [logsOf, setLogsOf] = useState<LogsTarget>();
@@ -101,6 +122,7 @@ export const MapView = ({ lab }: { lab: string }) => {
         </div>
       )}
       <ErrorMessage error={error} />
+      {store.loaded && <UsageNote usage={usage} />}
       {tasks.length > 0 && (
         <div className="map-tasks">
           {tasks.map((task) => (
@@ -133,6 +155,7 @@ export const MapView = ({ lab }: { lab: string }) => {
               onSelectNode={selectNode}
               onSelectPod={selectPod}
               onTask={addTask}
+              usage={usage.nodes}
             />
           ))}
           {store.loaded && (
@@ -177,13 +200,22 @@ export const MapView = ({ lab }: { lab: string }) => {
               {selection.kind === 'pod' && !selectedPod && (
                 <p className="muted">That pod is gone (deleted or replaced).</p>
               )}
-              {selectedPod && <PodDetails lab={lab} pod={selectedPod} onShowLogs={showLogs} />}
+              {selectedPod && (
+                <PodDetails
+                  lab={lab}
+                  pod={selectedPod}
+                  usage={usage.pods.get(selectedPod.key)}
+                  onShowLogs={showLogs}
+                />
+              )}
               {detailNode && (
                 <NodeDetails
                   lab={lab}
                   node={detailNode}
                   pods={store.podsOn(detailNode.name)}
                   onSelectPod={selectPod}
+                  usage={usage.nodes.get(detailNode.name)}
+                  podUsage={usage.pods}
                 />
               )}
               {selection.kind === 'node' && !detailNode && <p className="muted">That node is gone.</p>}

@@ -6,9 +6,11 @@
 // big map would take thousands of Tab presses); the keyboard reaches a pod through its node's
 // head button and the pod list in the node details.
 import { memo, type MouseEvent } from 'react';
+import type { NodeUsageView } from '../../../../core/contract/usage-types.ts';
 import type { NodeView, PodView } from '../../../../core/contract/wire-types.ts';
 import { visibleChips } from './grid-layout.ts';
 import { chipName, nodeState, podLook } from './pod-look.ts';
+import { describeUsage, percentOf } from './usage-format.ts';
 
 const NODE_LABEL = {
   ready: { mark: '✓', text: 'Ready' },
@@ -26,9 +28,45 @@ interface NodeCardProps {
   selectedPod: string | undefined;
   onSelectNode: (name: string) => void;
   onSelectPod: (key: string) => void;
+  /** CPU and memory now, when the cluster has a Metrics API and figures for this node. */
+  usage?: NodeUsageView;
 }
 
-const NodeCardView = ({ node, pods, selected, selectedPod, onSelectNode, onSelectPod }: NodeCardProps) => {
+// "CPU 12% · mem 30%" of allocatable; the full figures in the tooltip.
+const NodeUsage = ({ name, usage }: { name: string; usage: NodeUsageView }) => {
+  const cpu = percentOf(usage.usage.cpuMillis, usage.allocatable?.cpuMillis);
+  const memory = percentOf(usage.usage.memoryBytes, usage.allocatable?.memoryBytes);
+  const cpuText = describeUsage('cpu', usage.usage, usage.allocatable);
+  const memoryText = describeUsage('memory', usage.usage, usage.allocatable);
+  return (
+    <span className="node-usage" title={`CPU ${cpuText}; memory ${memoryText}`}>
+      <span
+        data-testid={`node-cpu-${name}`}
+        data-millis={usage.usage.cpuMillis}
+        aria-label={`CPU ${cpuText}`}
+      >
+        CPU {cpu === undefined ? cpuText : `${cpu}%`}
+      </span>
+      <span
+        data-testid={`node-memory-${name}`}
+        data-bytes={usage.usage.memoryBytes}
+        aria-label={`memory ${memoryText}`}
+      >
+        mem {memory === undefined ? memoryText : `${memory}%`}
+      </span>
+    </span>
+  );
+};
+
+const NodeCardView = ({
+  node,
+  pods,
+  selected,
+  selectedPod,
+  onSelectNode,
+  onSelectPod,
+  usage,
+}: NodeCardProps) => {
   const state = nodeState(node);
   const label = NODE_LABEL[state];
   const { shown, more } = visibleChips(pods);
@@ -63,6 +101,7 @@ const NodeCardView = ({ node, pods, selected, selectedPod, onSelectNode, onSelec
           {pods.length} pod{pods.length === 1 ? '' : 's'}
         </span>
         {node.fault && <span className="node-fault">fault: {node.fault}</span>}
+        {usage && <NodeUsage name={node.name} usage={usage} />}
       </div>
       <div className="chips">
         {shown.map((pod) => {
@@ -100,6 +139,7 @@ export const NodeCard = memo(
   NodeCardView,
   (a, b) =>
     a.version === b.version &&
+    a.usage === b.usage &&
     a.selected === b.selected &&
     a.selectedPod === b.selectedPod &&
     a.onSelectNode === b.onSelectNode &&

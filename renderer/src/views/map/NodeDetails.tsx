@@ -1,11 +1,14 @@
 // The selected node: its conditions, taints, pods and recent events, and the free-play actions
 // fail (the node goes NotReady, its pods are evicted) and heal.
 import { useState } from 'react';
+import type { NodeUsageView, PodUsageView } from '../../../../core/contract/usage-types.ts';
 import type { NodeView, PodView, WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { EventList } from './EventList.tsx';
 import { nodeState, podLook } from './pod-look.ts';
+import { UsageBars } from './UsageBars.tsx';
+import { formatCpu, formatMemory } from './usage-format.ts';
 
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 
@@ -14,11 +17,16 @@ export const NodeDetails = ({
   node,
   pods,
   onSelectPod,
+  usage,
+  podUsage,
 }: {
   lab: string;
   node: NodeView;
   pods: PodView[];
   onSelectPod: (key: string) => void;
+  /** The node's CPU and memory now against its allocatable, when there are figures. */
+  usage?: NodeUsageView;
+  podUsage?: Map<string, PodUsageView>;
 }) => {
   const [busy, setBusy] = useState<'fail' | 'heal'>();
   const [done, setDone] = useState<string>();
@@ -64,6 +72,13 @@ export const NodeDetails = ({
         <dt>Created</dt>
         <dd>{new Date(node.createdAt).toLocaleString()}</dd>
       </dl>
+      {usage ? (
+        <UsageBars testIdPrefix="node-detail" name={node.name} usage={usage.usage} of={usage.allocatable} />
+      ) : (
+        <p className="muted" data-testid="node-detail-no-usage">
+          No CPU or memory figures for this node (in a sim lab, a node without pods has none).
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
@@ -97,6 +112,7 @@ export const NodeDetails = ({
         <ul className="pod-list">
           {pods.map((pod) => {
             const look = podLook(pod);
+            const figures = podUsage?.get(pod.key)?.usage;
             return (
               <li key={pod.key}>
                 <button type="button" className="button link" onClick={() => onSelectPod(pod.key)}>
@@ -106,6 +122,12 @@ export const NodeDetails = ({
                   {pod.name}
                 </button>{' '}
                 <span className="muted">{look.words}</span>
+                {figures && (
+                  <span className="muted pod-usage" data-testid={`node-detail-pod-usage-${pod.name}`}>
+                    {' '}
+                    · {formatCpu(figures.cpuMillis)} CPU, {formatMemory(figures.memoryBytes)}
+                  </span>
+                )}
               </li>
             );
           })}

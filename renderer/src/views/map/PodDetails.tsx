@@ -1,12 +1,14 @@
 // The selected pod: where it runs (or why nowhere), its state and events, and the free-play
 // actions that break or heal its workload's pods, and the way to its workload's logs.
 import { useState } from 'react';
+import type { PodUsageView } from '../../../../core/contract/usage-types.ts';
 import type { PodView, WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import type { LogsTarget } from '../logs/DeploymentLogs.tsx';
 import { EventList } from './EventList.tsx';
 import { podLook } from './pod-look.ts';
+import { UsageBars } from './UsageBars.tsx';
 
 type BreakMode = 'crashloop' | 'notready' | 'failed';
 
@@ -14,10 +16,13 @@ export const PodDetails = ({
   lab,
   pod,
   onShowLogs,
+  usage,
 }: {
   lab: string;
   pod: PodView;
   onShowLogs: (target: LogsTarget) => void;
+  /** The pod's CPU and memory now against its requests, when there are figures. */
+  usage?: PodUsageView;
 }) => {
   const [mode, setMode] = useState<BreakMode>('crashloop');
   const [busy, setBusy] = useState(false);
@@ -74,6 +79,14 @@ export const PodDetails = ({
           </>
         )}
       </dl>
+      {usage && (
+        <UsageBars
+          testIdPrefix="pod-detail"
+          name={pod.name}
+          usage={usage.usage}
+          of={usage.requests.cpuMillis > 0 || usage.requests.memoryBytes > 0 ? usage.requests : undefined}
+        />
+      )}
       {pod.unschedulable && pod.unschedulable.length > 0 && (
         <div className="unschedulable">
           <h4>Why no node takes it</h4>

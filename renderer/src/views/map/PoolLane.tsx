@@ -3,6 +3,7 @@
 // of 500 nodes scrolls as lightly as one of two).
 import { memo, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { NodeUsageView } from '../../../../core/contract/usage-types.ts';
 import type { PoolView, WireError } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
@@ -22,6 +23,8 @@ interface PoolLaneProps {
   onSelectNode: (name: string) => void;
   onSelectPod: (key: string) => void;
   onTask: (taskId: string, title: string) => void;
+  /** CPU and memory per node (empty without a Metrics API); a new map when figures change. */
+  usage: Map<string, NodeUsageView>;
 }
 
 const PoolScale = ({
@@ -96,6 +99,7 @@ const PoolLaneView = ({
   onSelectNode,
   onSelectPod,
   onTask,
+  usage,
 }: PoolLaneProps) => {
   const names = store.nodesIn(pool.name);
   const { ready, total } = store.readiness(pool.name);
@@ -168,6 +172,7 @@ const PoolLaneView = ({
                       selectedPod={selectedPod?.node === name ? selectedPod.key : undefined}
                       onSelectNode={onSelectNode}
                       onSelectPod={onSelectPod}
+                      usage={usage.get(name)}
                     />
                   );
                 })}
@@ -185,6 +190,7 @@ export const PoolLane = memo(
   (a, b) =>
     a.version === b.version &&
     a.structureVersion === b.structureVersion &&
+    a.usage === b.usage &&
     a.pool === b.pool &&
     a.lab === b.lab &&
     a.selectedNode === b.selectedNode &&
