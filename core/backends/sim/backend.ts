@@ -37,6 +37,7 @@ export const simCapabilities = (): Capabilities => ({
 
 class SimBackend implements ClusterBackend {
   readonly name = 'sim' as const;
+  readonly shopOverlay = 'sim' as const;
   // No containers to run Prometheus in: it runs as local processes beside the control plane.
   readonly monitoring: MonitoringPlacement = { runs: 'host-processes' };
 

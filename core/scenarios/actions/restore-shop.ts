@@ -11,7 +11,7 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
   run: async (ctx) => {
     const { backend, lab, clients, namespace } = ctx;
     const kubectl = (await findSimBinaries()).found.kubectl?.path ?? 'kubectl';
-    const objects = await renderStack(kubectl, backend.name, lab.topology);
+    const objects = await renderStack(kubectl, backend.shopOverlay, lab.topology);
     // Server-side apply takes back every field the manifests set (tolerations, images, labels);
     // replicas are not in the manifests, so each Deployment is also scaled back to its own.
     await serverSideApply(clients, objects);
