@@ -93,8 +93,8 @@ describe('a sim lab attached as an external lab', () => {
     it('a context that is not in the file', async () => {
       const stderr = await refused(['--kubeconfig', hostKubeconfig, '--context', 'no-such-context']);
       expect(stderr).toContain(`kubeconfig ${hostKubeconfig} has no context "no-such-context"`);
-      expect(stderr).toContain('contexts there: kwok-');
-      expect(stderr).toMatch(/fix: use --context kwok-/);
+      expect(stderr).toContain(`contexts there: kartstream-${HOST}`);
+      expect(stderr).toContain(`fix: use --context kartstream-${HOST}`);
     });
 
     it('an exec credential plugin whose command is missing', async () => {
@@ -152,7 +152,7 @@ describe('a sim lab attached as an external lab', () => {
       const file = await kubeconfigWithUser('revoked-token', { token });
       const stderr = await refused(['--kubeconfig', file]);
       expect(stderr).toMatch(/the API server at https:\/\/127\.0\.0\.1:\d+ refused the credentials of /);
-      expect(stderr).toContain(`${file} (context kwok-`);
+      expect(stderr).toContain(`${file} (context kartstream-${HOST})`);
       expect(stderr).toContain('401 Unauthorized');
       expect(stderr).toContain('fix: get fresh credentials');
       expect(token).not.toBe('');

@@ -5,11 +5,12 @@
 // as apply calls it after its deploy, and a real sim lab's API server stands in for EKS's behind
 // a proxy that, like EKS, lets in only a valid EKS token (checked with moto's STS).
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1NodeList } from '@kubernetes/client-node';
+import { labDir } from '../../../core/home/paths.ts';
 import { decodeEksToken } from '../../../core/promote/eks-token.ts';
 import { checkEksLabName, registerEksLab } from '../../../core/promote/eks-lab.ts';
 import { promoteNames } from '../../../core/promote/names.ts';
@@ -43,7 +44,6 @@ let moto: MotoServer;
 let proxy: EksAuthProxy;
 let home: { cleanup: () => void };
 let apiKubeconfig = '';
-const savedEnv = { ...process.env };
 
 const register = () =>
   registerEksLab(
@@ -78,7 +78,7 @@ afterAll(async () => {
   await proxy?.close();
   await cli(['down', '--name', API_LAB]);
   await moto?.stop();
-  process.env = savedEnv;
+  for (const key of Object.keys(moto?.env ?? {})) delete process.env[key];
   home?.cleanup();
 });
 
@@ -97,7 +97,7 @@ describe('a promoted cluster registered as lab <lab>-eks', () => {
     expect(refusal).toMatchObject({ code: 'conflict' });
     expect(String((refusal as Error).message)).toContain('a sim lab of that name exists');
     expect((refusal as { fix?: string }).fix).toContain('npx kartstream down --name other-eks');
-    await cli(['down', '--name', 'other-eks']);
+    await rm(labDir('other-eks'), { recursive: true, force: true });
   });
 
   it('writes a private kubeconfig with no token, whose exec plugin mints a fresh EKS token', async () => {
