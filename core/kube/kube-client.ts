@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+import { shareExecCredentials } from './exec-credential.ts';
 
 export interface KubeClients {
   config: KubeConfig;
@@ -10,9 +11,9 @@ export interface KubeClients {
   objects: KubernetesObjectApi;
 }
 
-// A kubeconfig whose user is an exec credential plugin is loaded once per version of the file:
-// client-node keeps the plugin's credential on the KubeConfig until it expires, so every client
-// of that lab shares one run of the plugin (a promoted lab's runs the CLI: seconds) per token.
+// A kubeconfig whose user is an exec credential plugin is loaded once per version of the file,
+// its plugin run once at a time (exec-credential.ts): every client of that lab shares one run of
+// the plugin (a promoted lab's runs the CLI: seconds) per credential.
 const withExecUser = new Map<string, { stamp: string; config: KubeConfig }>();
 
 const loadKubeConfig = (path: string): KubeConfig => {
@@ -22,8 +23,10 @@ const loadKubeConfig = (path: string): KubeConfig => {
   if (cached?.stamp === stamp) return cached.config;
   const config = new KubeConfig();
   config.loadFromFile(path);
-  if (config.getCurrentUser()?.exec) withExecUser.set(path, { stamp, config });
-  else withExecUser.delete(path);
+  if (config.getCurrentUser()?.exec) {
+    shareExecCredentials(config);
+    withExecUser.set(path, { stamp, config });
+  } else withExecUser.delete(path);
   return config;
 };
 

@@ -95,6 +95,8 @@ export const startEksAuthProxy = async (options: {
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // A watch's headers come long before its first event: pass them on at once.
+        res.flushHeaders();
         answer.pipe(res);
       },
     );

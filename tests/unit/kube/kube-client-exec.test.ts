@@ -1,5 +1,5 @@
 // A kubeconfig whose user is an exec credential plugin (a promoted lab's): every client of the
-// lab shares one run of the plugin until its credential expires, and a rewritten kubeconfig is
+// lab shares one run of the plugin (also many requests at once) until its credential expires, and a rewritten kubeconfig is
 // read again. A local HTTP server stands in for the API server and records the bearer tokens.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -73,6 +73,15 @@ describe('kubeClients with an exec credential plugin', () => {
     await kubeClients(file).core.listNode();
     expect(runs()).toBe(2);
     expect(tokens.at(-1)).toBe('Bearer second-token');
+  });
+
+  it('runs the plugin once for many requests at the same moment', async () => {
+    const file = join(dir, 'busy');
+    const before = runs();
+    writeKubeconfig(file, 'busy', new Date(Date.now() + 10 * 60_000));
+    await Promise.all(Array.from({ length: 8 }, () => kubeClients(file).core.listNode()));
+    expect(runs()).toBe(before + 1);
+    expect(tokens.slice(-8)).toEqual(Array.from({ length: 8 }, () => 'Bearer busy'));
   });
 
   it('runs the plugin again once its credential has expired', async () => {
