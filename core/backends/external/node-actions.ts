@@ -31,17 +31,39 @@ const readNode = async (clients: KubeClients, name: string, lab: string): Promis
 };
 
 // The taint list is replaced as a whole, guarded by a `test` of what was read (no lost update).
-const setTaints = (clients: KubeClients, node: V1Node, taints: V1Taint[]) =>
-  clients.core.patchNode(
-    {
-      name: node.metadata?.name ?? '',
-      body: [
-        { op: 'test', path: '/metadata/resourceVersion', value: node.metadata?.resourceVersion },
-        { op: 'add', path: '/spec/taints', value: taints },
-      ],
-    },
-    jsonPatch,
-  );
+// A node's resourceVersion moves with every status update of its kubelet, so a failed test (422)
+// is read again and retried.
+const TAINT_ATTEMPTS = 5;
+const updateTaints = async (
+  clients: KubeClients,
+  name: string,
+  lab: string,
+  change: (taints: V1Taint[]) => V1Taint[],
+): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    const node = await readNode(clients, name, lab);
+    const before = node.spec?.taints ?? [];
+    const after = change(before);
+    if (after.length === before.length && after.every((t, i) => t === before[i])) return;
+    try {
+      await clients.core.patchNode(
+        {
+          name,
+          body: [
+            { op: 'test', path: '/metadata/resourceVersion', value: node.metadata?.resourceVersion },
+            { op: 'add', path: '/spec/taints', value: after },
+          ],
+        },
+        jsonPatch,
+      );
+      return;
+    } catch (error) {
+      if (apiStatus(error) !== 422 || attempt === TAINT_ATTEMPTS) throw error;
+    }
+  }
+};
+
+const isOurs = (t: V1Taint) => t.key === FAILED_TAINT.key && t.effect === FAILED_TAINT.effect;
 
 /** Cordons the node (remembering that KartStream did) and adds the failed taint. */
 export const failExternalNode = async (clients: KubeClients, name: string, lab: string): Promise<void> => {
@@ -55,21 +77,16 @@ export const failExternalNode = async (clients: KubeClients, name: string, lab: 
       },
       mergePatch,
     );
-  const fresh = await readNode(clients, name, lab);
-  await setTaints(clients, fresh, [...(fresh.spec?.taints ?? []), FAILED_TAINT]);
+  await updateTaints(clients, name, lab, (taints) =>
+    taints.some(isOurs) ? taints : [...taints, FAILED_TAINT],
+  );
 };
 
 /** Removes the failed taint, and the cordon when KartStream set it; nothing on a healthy node. */
 export const healExternalNode = async (clients: KubeClients, name: string, lab: string): Promise<void> => {
   const node = await readNode(clients, name, lab);
   if (isFailedNode(node))
-    await setTaints(
-      clients,
-      node,
-      (node.spec?.taints ?? []).filter(
-        (t) => !(t.key === FAILED_TAINT.key && t.effect === FAILED_TAINT.effect),
-      ),
-    );
+    await updateTaints(clients, name, lab, (taints) => taints.filter((t) => !isOurs(t)));
   if (node.metadata?.annotations?.[CORDONED_ANNOTATION])
     await clients.core.patchNode(
       {
