@@ -3,6 +3,7 @@
 import type { BackendName, ClusterBackend } from './cluster-backend.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { probeDockerEngine } from './docker-engine.ts';
+import { externalBackend } from './external/backend.ts';
 import { kindBackend } from './kind/backend.ts';
 import { simBackend } from './sim/backend.ts';
 
@@ -17,15 +18,16 @@ export interface BackendChoice {
 export const backendByName = (name: BackendName): ClusterBackend => {
   if (name === 'sim') return simBackend();
   if (name === 'kind') return kindBackend();
-  throw new KartStreamError('backend-unavailable', `the ${name} backend does not run local labs`, {
-    fix: 'EKS is reached with `kartstream promote`',
+  if (name === 'external') return externalBackend();
+  throw new KartStreamError('corrupt-record', `there is no backend named ${JSON.stringify(name)}`, {
+    fix: 'use sim or kind with `kartstream up`, or attach a cluster with `kartstream attach`',
   });
 };
 
 export const chooseBackend = async (requested?: string): Promise<BackendChoice> => {
   if (requested !== undefined && !(LOCAL_BACKENDS as readonly string[]).includes(requested)) {
     throw new KartStreamError('invalid-input', `unknown backend ${JSON.stringify(requested)}`, {
-      fix: `use --backend ${LOCAL_BACKENDS.join(' or --backend ')} (or leave it out to pick automatically); EKS is reached with \`kartstream promote\``,
+      fix: `use --backend ${LOCAL_BACKENDS.join(' or --backend ')} (or leave it out to pick automatically); a cluster that exists is attached with \`kartstream attach\`, EKS is reached with \`kartstream promote\``,
     });
   }
   if (requested === 'sim') return { backend: simBackend(), reason: 'asked for with --backend sim' };

@@ -1,12 +1,16 @@
 // The seam between the engine and the ways to get a local cluster (sim, kind). After `create`,
 // everything else speaks the Kubernetes API; a backend only does what the API cannot, and it
 // answers every question whose answer differs between backends, so callers never ask its name.
-// (EKS is reached with `kartstream promote`, not through this interface; see docs/architecture.md.)
+// (EKS is created with `kartstream promote`, then registered as an `external` lab; see
+// docs/architecture.md and docs/attach.md.)
 import type { Topology } from '../topology/schema.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 
-/** The backends that exist (and run local labs). */
-export type BackendName = 'sim' | 'kind';
+/** The backends that exist: two that create local labs, and `external` for a cluster attached as it is. */
+export type BackendName = 'sim' | 'kind' | 'external';
+
+/** The shop overlays (manifests/overlays/<name>); `eks` is the generic in-cluster one. */
+export type ShopOverlay = 'sim' | 'kind' | 'eks';
 
 /** Faults a pod can be given. */
 export type PodFault = 'crashloop' | 'not-ready' | 'failed';
@@ -65,8 +69,15 @@ export interface CreateOptions {
   images?: () => Promise<readonly string[]>;
 }
 
+export interface DeleteOptions {
+  /** external: also delete what `attach --deploy` applied (the shop and monitoring namespaces). */
+  removeDeployed?: boolean;
+}
+
 export interface ClusterBackend {
   readonly name: BackendName;
+  /** The overlay of the shop this backend's labs run (up deploys it, restoreShop re-applies it). */
+  readonly shopOverlay: ShopOverlay;
   /** Whether this backend can run on this machine, and if not why. */
   detect(): Promise<Availability>;
   /** What this backend can do, with a reason for each fault action it cannot. */
@@ -82,8 +93,8 @@ export interface ClusterBackend {
    * the lab's private kubeconfig. Honours `options.apiPort` or refuses it.
    */
   create(lab: LabContext, task: TaskReporter, options?: CreateOptions): Promise<void>;
-  /** Stops and removes everything the lab created; safe to call twice. */
-  delete(lab: LabContext, task: TaskReporter): Promise<void>;
+  /** Stops and removes everything the lab created (external: only what KartStream added); safe to call twice. */
+  delete(lab: LabContext, task: TaskReporter, options?: DeleteOptions): Promise<void>;
   /** Whether the lab's cluster is up (processes or containers), without asking the API. */
   isRunning(lab: LabContext): Promise<boolean>;
   /** Sets the number of nodes of a pool. */

@@ -6,6 +6,15 @@ import { NODE_COUNT, wholeNumberOption } from './number-option.ts';
 import type { Output } from './output.ts';
 import { taskEventPrinter } from './task-output.ts';
 
+// What a failed node does next: the backend's own note on failNode where it has one (kind pauses
+// the container, an attached cluster uses a stand-in), else the sim's NotReady.
+const failedText = (notes: readonly string[]): string => {
+  const note = notes.find((n) => n.startsWith('failNode: '));
+  return note
+    ? `failed (${note.slice('failNode: '.length)})`
+    : 'failed (it will turn NotReady in a few seconds)';
+};
+
 export const addActionCommands = (program: Command, out: Output): void => {
   const node = program.command('node').description('break and repair nodes of a lab');
   for (const verb of ['fail', 'heal'] as const) {
@@ -23,9 +32,7 @@ export const addActionCommands = (program: Command, out: Output): void => {
         const { lab, backend } = await openLab(opts.name);
         for (const n of nodes) {
           await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
-          out.print(
-            `${n}: ${verb === 'fail' ? 'failed (it will turn NotReady in a few seconds)' : 'healed'}`,
-          );
+          out.print(`${n}: ${verb === 'fail' ? failedText(backend.capabilities().notes) : 'healed'}`);
         }
       });
   }

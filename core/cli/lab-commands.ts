@@ -148,13 +148,65 @@ export const addLabCommands = (program: Command, out: Output): void => {
     .command('down')
     .description('stop every process of a lab and remove its files')
     .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
-    .action(async (opts: { name: string }) => {
+    .option(
+      '--remove-deployed',
+      'attached lab: also delete what `attach --deploy` applied (the cluster itself is never deleted)',
+    )
+    .action(async (opts: { name: string; removeDeployed?: boolean }) => {
       const { downLab } = await import('../lab/down-lab.ts');
-      const existed = await downLab(opts.name, { onEvent: taskEventPrinter(out) });
+      const result = await downLab(
+        opts.name,
+        { onEvent: taskEventPrinter(out) },
+        { removeDeployed: opts.removeDeployed === true },
+      );
       out.print(
-        existed
-          ? `lab ${opts.name} is stopped and its files are removed`
-          : `there is no lab named ${opts.name}; nothing to do`,
+        result === 'forgotten'
+          ? `lab ${opts.name} is forgotten: KartStream's taints, cordons and pod faults are removed, the cluster runs on`
+          : result
+            ? `lab ${opts.name} is stopped and its files are removed`
+            : `there is no lab named ${opts.name}; nothing to do`,
       );
     });
+
+  program
+    .command('attach')
+    .description(
+      'register a cluster that exists as a lab (backend external): checks the four pools and the shop, says what is missing',
+    )
+    .requiredOption('--kubeconfig <file>', "the cluster's kubeconfig")
+    .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+    .option('--context <context>', "the kubeconfig's context to attach (default: its current context)")
+    .option('--deploy', 'apply the shop and the in-cluster monitoring first')
+    .option('--topology <file>', 'topology file (default: infra/topology.yaml)')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .option('--verbose', 'print every log line of the task')
+    .action(
+      async (opts: {
+        kubeconfig: string;
+        name: string;
+        context?: string;
+        deploy?: boolean;
+        topology?: string;
+        output: string;
+        verbose?: boolean;
+      }) => {
+        const format = outputFormat(opts.output, ['table', 'json'] as const);
+        const { attachLab } = await import('../lab/attach-lab.ts');
+        const result = await cancelOnInterrupt(out, (signal) =>
+          attachLab(
+            {
+              name: opts.name,
+              kubeconfig: opts.kubeconfig,
+              context: opts.context,
+              deploy: opts.deploy === true,
+              topologyFile: opts.topology,
+            },
+            { signal, onEvent: taskEventPrinter(out, opts.verbose) },
+          ),
+        );
+        out.info(`task log: ${result.taskLog}`);
+        if (format === 'json') out.print(JSON.stringify(result.snapshot, null, 2));
+        else out.print(renderSnapshot(result.snapshot) + (await kubectlHint(result.snapshot)));
+      },
+    );
 };

@@ -131,6 +131,14 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
           result.deployed
             ? 'the shop and the monitoring stack are deployed'
             : 'not deployed into the cluster (--infra-only)',
+          ...(result.eksLab
+            ? [
+                `registered as lab ${result.eksLab} (its kubeconfig mints its own EKS tokens): npx kartstream status --name ${result.eksLab}`,
+                result.shopUrl
+                  ? `the shop: ${result.shopUrl}`
+                  : "the shop's load balancer has no address yet: kubectl -n shop get svc frontend-external",
+              ]
+            : []),
         ].join('\n'),
       );
     });
@@ -182,9 +190,10 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
       out.info(`task log: ${result.taskLog}`);
       if (format === 'json') return out.print(JSON.stringify(result, null, 2));
       out.print(
-        result.existed
+        (result.existed
           ? `lab ${result.lab} is destroyed in ${result.region}: nothing tagged with it is left`
-          : `lab ${result.lab} had nothing in ${result.region}; nothing tagged with it is left`,
+          : `lab ${result.lab} had nothing in ${result.region}; nothing tagged with it is left`) +
+          (result.forgotLab ? `\nlab ${result.forgotLab} (the promoted cluster) is forgotten` : ''),
       );
     });
 
@@ -198,6 +207,22 @@ export const addPromoteCommand = (program: Command, out: Output): void => {
     const { path } = await refreshEksKubeconfig(options(o));
     out.print(path);
   });
+
+  // The exec credential plugin of the `<lab>-eks` lab's kubeconfig: prints an ExecCredential.
+  // It reads no local state (kubectl may run it from any shell), only the AWS credential chain.
+  promote
+    .command('token')
+    .description("print a fresh EKS token as an ExecCredential (the promoted lab's kubeconfig runs this)")
+    .option('--name <lab>', 'lab name', DEFAULT_LAB_NAME)
+    .requiredOption('--region <region>', 'AWS region of the cluster')
+    .option('--profile <profile>', 'AWS profile of the shared config files (default: the SDK default chain)')
+    .action(async (o: { name: string; region: string; profile?: string }) => {
+      const { promoteNames } = await load.names();
+      const { checkRegion } = await load.regions();
+      const { execCredential } = await import('../promote/eks-exec-credential.ts');
+      const names = promoteNames(checkLabName(o.name), checkRegion(o.region));
+      out.print(JSON.stringify(await execCredential(names, o.profile)));
+    });
 
   promote
     .command('export')

@@ -1,7 +1,7 @@
 // The data the core server sends to the renderer. These are wire shapes, kept apart from the
 // engine's own types on purpose: the engine may change inside, the renderer sees only these.
 
-export type BackendName = 'sim' | 'kind';
+export type BackendName = 'sim' | 'kind' | 'external';
 
 /** A typed error as the renderer shows it: what failed, why, and how to fix it. */
 export interface WireError {

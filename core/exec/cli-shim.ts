@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** This checkout's CLI entry point. */
-const CLI_ENTRY = fileURLToPath(new URL('../../bin/kartstream.js', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../../bin/kartstream.js', import.meta.url));
 
 /** A `kartstream` command line that runs this checkout's CLI, with the Node (or Electron) that runs now. */
 export const cliShimScript = (execPath: string, entry: string, electron: boolean): string =>

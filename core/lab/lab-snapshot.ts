@@ -1,6 +1,7 @@
 // What `status` shows: nodes by pool, the shop's workloads and pods, read from the watch store.
 import type { LabContext } from '../backends/cluster-backend.ts';
-import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
+import { backendByName } from '../backends/choose-backend.ts';
+import { nodeFault } from '../backends/node-fault.ts';
 import type { ClusterView } from '../kube/cluster-view.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
@@ -67,13 +68,16 @@ export const snapshotFrom = (
   );
   const nodes = view
     .nodes()
-    .map((n) => ({
-      name: n.metadata?.name ?? '',
-      pool: n.metadata?.labels?.pool ?? '',
-      ready: isNodeReady(n),
-      schedulable: !n.spec?.unschedulable,
-      ...(n.metadata?.labels?.[FAULT_LABEL] ? { fault: n.metadata.labels[FAULT_LABEL] } : {}),
-    }))
+    .map((n) => {
+      const fault = nodeFault(n);
+      return {
+        name: n.metadata?.name ?? '',
+        pool: n.metadata?.labels?.pool ?? '',
+        ready: isNodeReady(n),
+        schedulable: !n.spec?.unschedulable,
+        ...(fault ? { fault } : {}),
+      };
+    })
     .sort(
       (a, b) => a.pool.localeCompare(b.pool) || a.name.localeCompare(b.name, undefined, { numeric: true }),
     );
@@ -130,6 +134,8 @@ export const labSnapshot = async (lab: LabContext, record: LabRecord): Promise<L
   try {
     await store.start();
     const snapshot = snapshotFrom(store, lab, record, clients.config.getCurrentCluster()?.server);
+    const shopUrl = backendByName(record.backend).shopUrl(lab);
+    if (shopUrl) snapshot.shopUrl = shopUrl;
     const monitoring = await readSimMonitoring(lab);
     if (monitoring) snapshot.monitoring = { ...monitoring, processes: await monitoringProcesses(lab) };
     return snapshot;

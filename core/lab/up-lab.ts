@@ -53,6 +53,14 @@ const WORKLOADS_TIMEOUT_MS = 180_000;
 export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}): Promise<UpResult> => {
   const name = checkLabName(options.name);
   const existing = await readLabRecord(name);
+  if (existing?.backend === 'external')
+    throw new KartStreamError(
+      'invalid-input',
+      `lab ${name} is an attached cluster: \`up\` does not create or deploy it`,
+      {
+        fix: `see it with: npx kartstream status --name ${name}; to deploy the shop, attach it again with --deploy (after npx kartstream down --name ${name})`,
+      },
+    );
   const topologyFile = resolve(options.topologyFile ?? existing?.topologyFile ?? DEFAULT_TOPOLOGY_FILE);
   const topology = await loadTopology(topologyFile);
   const choice =
@@ -108,7 +116,7 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       const startRendering = () => {
         // The monitoring pods deploy with the shop on every backend.
         const started = simKubectl().then(async ({ kubectl }) => [
-          ...(await renderStack(kubectl, backend.name, topology)),
+          ...(await renderStack(kubectl, backend.shopOverlay, topology)),
           ...(withMonitoring ? await monitoringManifests(backend.monitoring, kubectl) : []),
         ]);
         started.catch(() => undefined);

@@ -9,6 +9,7 @@ import { applyStack } from './apply-stack.ts';
 import { closeClients } from './aws-clients.ts';
 import { promoteContext, writePromoteRecord, type PromoteOptions } from './context.ts';
 import { writeEksKubeconfig } from './eks-kubeconfig.ts';
+import { checkEksLabName, eksLabName, registerEksLab } from './eks-lab.ts';
 import { callerIdentity, describeIdentity, type CallerIdentity } from './identity.ts';
 import { checkInstanceTypes, computePlan, type PromotionPlan } from './plan.ts';
 import { summaryLine } from './plan-text.ts';
@@ -30,6 +31,10 @@ export interface ApplyResult {
   kubeconfig: string;
   tokenExpiresAt: string;
   deployed: boolean;
+  /** The external lab the cluster is registered as (not with infraOnly). */
+  eksLab?: string;
+  /** The shop's LoadBalancer URL, when AWS gave it an address in time. */
+  shopUrl?: string;
   taskLog: string;
 }
 
@@ -52,6 +57,8 @@ export const applyPromotion = async (
       `Promote lab ${names.lab} to EKS in ${names.region}`,
       async (task) => {
         task.step('Check the AWS identity and the inputs');
+        // The lab the cluster will be registered as must be free before anything is created.
+        if (!options.infraOnly) await checkEksLabName(names);
         const identity = await callerIdentity(clients);
         task.progress(0.5, describeIdentity(identity, clients));
         await checkInstanceTypes(clients, ctx.topology);
@@ -94,12 +101,32 @@ export const applyPromotion = async (
         });
 
         let deployed = false;
+        let eksLab: string | undefined;
+        let shopUrl: string | undefined;
         if (!options.infraOnly) {
           task.step('Deploy the shop and the monitoring stack');
           // Loaded here only: the Kubernetes client is heavy, and --infra-only never needs it.
           const { deployToEks } = await import('./deploy-in-cluster.ts');
           await deployToEks(kubeconfig.path, ctx.topology, task);
           deployed = true;
+          task.step(`Register the cluster as lab ${eksLabName(names.lab)}`);
+          const registered = await registerEksLab(
+            {
+              names,
+              access: {
+                endpoint: cluster.endpoint ?? '',
+                certificateAuthority: cluster.certificateAuthority,
+              },
+              topologyFile: ctx.topologyFile,
+              profile: clients.profile,
+            },
+            task,
+          );
+          eksLab = registered.lab;
+          shopUrl = registered.shopUrl;
+          task.log(
+            `lab ${eksLab}: status, the map, the terminal and scenarios work on it; its kubeconfig mints its own EKS tokens${shopUrl ? `; the shop: ${shopUrl}` : "; the shop's load balancer has no address yet (kubectl -n shop get svc frontend-external shows when it has one; apply again to record it)"}`,
+          );
         }
         return {
           lab: names.lab,
@@ -117,6 +144,8 @@ export const applyPromotion = async (
           kubeconfig: kubeconfig.path,
           tokenExpiresAt: kubeconfig.expiresAt.toISOString(),
           deployed,
+          ...(eksLab ? { eksLab } : {}),
+          ...(shopUrl ? { shopUrl } : {}),
           taskLog: task.logPath,
         };
       },

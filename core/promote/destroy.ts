@@ -10,6 +10,7 @@ import { deleteStack } from './apply-stack.ts';
 import { closeClients, type AwsClients } from './aws-clients.ts';
 import { awsFailure, isNotFound } from './aws-errors.ts';
 import { promoteContext, removePromoteFiles, type PromoteOptions } from './context.ts';
+import { eksLabName, forgetEksLab } from './eks-lab.ts';
 import { callerIdentity, describeIdentity, type CallerIdentity } from './identity.ts';
 import { findLeftovers, type Leftover } from './leftovers.ts';
 import type { PromoteNames } from './names.ts';
@@ -22,6 +23,8 @@ export interface DestroyResult {
   identity: CallerIdentity;
   existed: boolean;
   swept: Leftover[];
+  /** The lab `<lab>-eks` that was forgotten with the cluster, if there was one. */
+  forgotLab?: string;
   taskLog: string;
 }
 
@@ -100,12 +103,15 @@ export const destroyPromotion = async (
           );
         }
         await removePromoteFiles(names.lab);
+        const forgot = await forgetEksLab(names);
+        if (forgot) task.log(`forgot lab ${eksLabName(names.lab)}`);
         return {
           lab: names.lab,
           region: names.region,
           identity,
           existed: before.length > 0 || Boolean(observed.cluster),
           swept: swept.deleted,
+          ...(forgot ? { forgotLab: eksLabName(names.lab) } : {}),
           taskLog: task.logPath,
         };
       },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Action, ActionName, Check, CheckName, Scenario } from './scenario-types.ts';
 
 export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
-export const BACKENDS = ['sim', 'kind', 'eks'] as const;
+export const BACKENDS = ['sim', 'kind', 'external', 'eks'] as const;
 export const STACK_PARTS = ['monitoring'] as const;
 export const COMPARE_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export const DEFAULT_SCORING = { step: 100, hint: -20, solution: -100, timeBonus: true } as const;

@@ -3,7 +3,7 @@
 import { KartStreamError } from '../errors/kartstream-error.ts';
 
 export type Level = 'beginner' | 'intermediate' | 'advanced';
-export type BackendName = 'sim' | 'kind' | 'eks';
+export type BackendName = 'sim' | 'kind' | 'external' | 'eks';
 
 /** A duration as written in YAML: "30s", "5m", "1m30s". */
 export type Duration = string;

@@ -2,7 +2,7 @@
 // shapes in core/contract/wire-types.ts.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { NodeView, PodView, PoolView, WorkloadView } from '../contract/wire-types.ts';
-import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
+import { nodeFault } from '../backends/node-fault.ts';
 import { isDeploymentAvailable, isNodeReady, isPodReady, podWaitingReason } from '../kube/readiness.ts';
 import type { Topology } from '../topology/schema.ts';
 
@@ -15,7 +15,7 @@ export const poolViews = (topology: Topology): PoolView[] =>
   topology.pools.map((p) => ({ name: p.name, taint: showTaint(p.taint), desiredNodes: p.nodes }));
 
 export const nodeView = (node: V1Node): NodeView => {
-  const fault = node.metadata?.labels?.[FAULT_LABEL];
+  const fault = nodeFault(node);
   return {
     name: node.metadata?.name ?? '',
     pool: node.metadata?.labels?.pool ?? '',

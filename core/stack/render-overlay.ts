@@ -7,10 +7,10 @@ import { parseAllDocuments } from 'yaml';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
 import type { Topology } from '../topology/schema.ts';
-import type { BackendName } from '../backends/cluster-backend.ts';
+import type { ShopOverlay } from '../backends/cluster-backend.ts';
 
-/** The targets the manifests have an overlay for: each backend's, and EKS (promote). */
-export type OverlayTarget = BackendName | 'eks';
+/** The targets the manifests have an overlay for: sim's, kind's, and EKS's (promote; attached clusters). */
+export type OverlayTarget = ShopOverlay;
 
 export const MANIFESTS_DIR = fileURLToPath(new URL('../../manifests/', import.meta.url));
 export const overlayDir = (target: OverlayTarget): string => join(MANIFESTS_DIR, 'overlays', target);

@@ -58,6 +58,7 @@ const noTask = { log: () => undefined };
 
 class KindBackend implements ClusterBackend {
   readonly name = 'kind' as const;
+  readonly shopOverlay = 'kind' as const;
   // Real containers: Prometheus, Alertmanager and Grafana run as pods on the monitoring pool.
   readonly monitoring: MonitoringPlacement = { runs: 'in-cluster', overlay: 'kind' };
 

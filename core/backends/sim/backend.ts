@@ -37,6 +37,7 @@ export const simCapabilities = (): Capabilities => ({
 
 class SimBackend implements ClusterBackend {
   readonly name = 'sim' as const;
+  readonly shopOverlay = 'sim' as const;
   // The monitoring pods are scheduled like kind's but run no containers: the real Prometheus,
   // Alertmanager and lab agent run on the host, and kwok forwards the pods' ports to them.
   readonly monitoring: MonitoringPlacement = { runs: 'host-processes', overlay: 'sim' };

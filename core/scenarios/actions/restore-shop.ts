@@ -1,17 +1,36 @@
 // restoreShop: the shop's manifests are applied again, undoing what a scenario changed of them.
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { findSimBinaries } from '../../backends/sim/binaries.ts';
 import { FAULT_LABEL } from '../../backends/sim/pod-faults.ts';
+import type { KubeClients } from '../../kube/kube-client.ts';
 import { jsonPatch, mergePatch } from '../../kube/patch-options.ts';
 import { serverSideApply } from '../../kube/server-side-apply.ts';
 import { renderStack } from '../../stack/render-overlay.ts';
 import type { ActionHandler } from './action-handler.ts';
 
+// A Service keeps the type it has in the cluster: it is the target's choice (frontend-external is
+// a ClusterIP on sim, a NodePort on kind, a LoadBalancer on EKS), and an attached cluster's shop
+// was not necessarily deployed from the overlay its backend renders. No scenario changes a type.
+const keepServiceTypes = async (clients: KubeClients, objects: KubernetesObject[]) =>
+  Promise.all(
+    objects.map(async (o) => {
+      if (o.kind !== 'Service' || !o.metadata?.name) return o;
+      const live = await clients.core
+        .readNamespacedService({ name: o.metadata.name, namespace: o.metadata.namespace ?? '' })
+        .catch(() => undefined);
+      const service = o as V1Service;
+      const type = live?.spec?.type;
+      if (!type || type === (service.spec?.type ?? 'ClusterIP')) return o;
+      const ports = service.spec?.ports?.map(({ nodePort: _nodePort, ...port }) => port);
+      return { ...service, spec: { ...service.spec, type, ...(ports ? { ports } : {}) } };
+    }),
+  );
+
 export const restoreShop: ActionHandler<'restoreShop'> = {
   run: async (ctx) => {
     const { backend, lab, clients, namespace } = ctx;
     const kubectl = (await findSimBinaries()).found.kubectl?.path ?? 'kubectl';
-    const objects = await renderStack(kubectl, backend.name, lab.topology);
+    const objects = await keepServiceTypes(clients, await renderStack(kubectl, backend.shopOverlay, lab.topology));
     // Server-side apply takes back every field the manifests set (tolerations, images, labels);
     // replicas are not in the manifests, so each Deployment is also scaled back to its own.
     await serverSideApply(clients, objects);

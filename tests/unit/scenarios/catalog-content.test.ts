@@ -59,8 +59,8 @@ describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-pla
     return found;
   };
 
-  it('runs on sim and kind, with no http check', () => {
-    expect(loaded().scenario.backends).toEqual(['sim', 'kind']);
+  it('runs on sim and kind (failover also on attached clusters), with no http check', () => {
+    expect(loaded().scenario.backends).toEqual(id === 'failover' ? ['sim', 'kind', 'external'] : ['sim', 'kind']);
     expect(everyCheck(loaded()).map(checkName)).not.toContain('http');
   });
 
