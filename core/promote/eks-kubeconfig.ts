@@ -16,9 +16,17 @@ export interface ClusterAccess {
   certificateAuthority?: string;
 }
 
-// The kubeconfig document (pure but for the token passed in).
-export const renderEksKubeconfig = (names: PromoteNames, access: ClusterAccess, token: string) => {
-  const id = `kartstream-eks-${names.lab}`;
+/**
+ * A kubeconfig for a promoted cluster, named `kartstream-<name>`, whose user is either a token
+ * (`promote kubeconfig`) or an exec credential plugin that mints one when needed (the `<lab>-eks`
+ * lab). Pure.
+ */
+export const renderEksKubeconfig = (
+  access: ClusterAccess,
+  name: string,
+  user: { token: string } | { exec: Record<string, unknown> },
+) => {
+  const id = `kartstream-${name}`;
   return {
     apiVersion: 'v1',
     kind: 'Config',
@@ -33,7 +41,7 @@ export const renderEksKubeconfig = (names: PromoteNames, access: ClusterAccess, 
         },
       },
     ],
-    users: [{ name: id, user: { token } }],
+    users: [{ name: id, user }],
     contexts: [{ name: id, context: { cluster: id, user: id, namespace: SHOP_NAMESPACE } }],
     'current-context': id,
   };
@@ -51,7 +59,7 @@ export const writeEksKubeconfig = async (
     credentials: clients.credentials,
   });
   const path = promoteKubeconfigPath(names.lab);
-  await writePrivateFile(path, stringify(renderEksKubeconfig(names, access, token)));
+  await writePrivateFile(path, stringify(renderEksKubeconfig(access, `eks-${names.lab}`, { token })));
   return { path, expiresAt };
 };
 

@@ -14,7 +14,7 @@ import { labKubeconfigPath, readLabRecord, SHOP_NAMESPACE, writeLabRecord } from
 import { waitUntil } from '../tasks/wait.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import { tokenPlugin } from './eks-exec-credential.ts';
-import type { ClusterAccess } from './eks-kubeconfig.ts';
+import { renderEksKubeconfig, type ClusterAccess } from './eks-kubeconfig.ts';
 import type { PromoteNames } from './names.ts';
 
 /** How long apply waits for AWS to give the shop's LoadBalancer an address. */
@@ -57,27 +57,7 @@ export const renderEksLabKubeconfig = (
   access: ClusterAccess,
   lab: string,
   profile?: string,
-) => {
-  const id = `kartstream-${lab}`;
-  return {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: id,
-        cluster: {
-          server: access.endpoint,
-          ...(access.certificateAuthority
-            ? { 'certificate-authority-data': access.certificateAuthority }
-            : {}),
-        },
-      },
-    ],
-    users: [{ name: id, user: { exec: tokenPlugin(names, profile) } }],
-    contexts: [{ name: id, context: { cluster: id, user: id, namespace: SHOP_NAMESPACE } }],
-    'current-context': id,
-  };
-};
+) => renderEksKubeconfig(access, lab, { exec: tokenPlugin(names, profile) });
 
 export interface EksLabInput {
   names: PromoteNames;
