@@ -24,7 +24,7 @@ import { present, waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
 const NAME = 'srv-api';
-const SHOP_WORKLOADS = 11;
+const SHOP_WORKLOADS = 12; // the ten services, redis-cart and the sim shop's loadgenerator
 
 let created: CreatedServices;
 let server: CoreServer;

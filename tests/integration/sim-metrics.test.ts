@@ -114,7 +114,7 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
         (n) => n.metadata?.name ?? '',
       );
       shopPods = (await podRequests(kubeconfig)).filter((p) => p.key.startsWith('shop/'));
-      expect(shopPods).toHaveLength(11);
+      expect(shopPods).toHaveLength(12); // with the loadgenerator
     });
 
     afterAll(async () => {
@@ -131,7 +131,7 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
     it('kubectl top pods -A: every shop pod at 30–50 % of its CPU request and 60 % of its memory request', async () => {
       // metrics-server needs two scrapes (15 s apart) of a pod before it has a CPU rate.
       const rows = await waitFor(
-        'kubectl top pods -A to list all 11 shop pods',
+        'kubectl top pods -A to list all 12 shop pods',
         () => kubectlTop(kubeconfig, 'pods'),
         (r) => shopPods.every((p) => r.some((row) => `${row.namespace}/${row.name}` === p.key)),
         150_000,

@@ -150,7 +150,7 @@ describe('a promoted cluster registered as lab <lab>-eks', () => {
     };
     expect(snapshot).toMatchObject({ backend: 'external', ready: true, server: proxy.url });
     expect(snapshot.nodes).toHaveLength(6);
-    expect(snapshot.workloads.filter((w) => w.ready)).toHaveLength(11);
+    expect(snapshot.workloads.filter((w) => w.ready)).toHaveLength(12); // the sim shop, loadgenerator included
     // No load balancer address yet (the sim runs frontend-external as a ClusterIP): none shown.
     expect(snapshot.shopUrl).toBeUndefined();
     expect(proxy.identities.slice(before)).toContain(MOTO_ARN);
