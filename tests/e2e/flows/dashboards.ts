@@ -157,9 +157,18 @@ export const dashboardsTests = (s: E2eSession): void => {
     await service.selectOption('cartservice');
     const available = board.getByTestId('panel-5');
     const cart = (await labDeployments(s.kubeconfig)).get('cartservice');
-    expect(await bars(available, 1, 'Available replicas, service=cartservice')).toEqual(
-      new Map([['cartservice', cart?.[0]]]),
-    );
+    // The panel refreshes every 15 s; the scrape after the alerts test's scale-up may land just
+    // after the first draw (seen in CI: Services down already 0, the bar still 0). Wait for it.
+    const want = new Map([['cartservice', cart?.[0]]]);
+    expect(
+      await waitFor(
+        'the cartservice bar to show what kubectl says',
+        () => bars(available, 1, 'Available replicas, service=cartservice'),
+        (got) => got.get('cartservice') === want.get('cartservice'),
+        60_000,
+        { intervalMs: 2_000 },
+      ),
+    ).toEqual(want);
     expect(await queryText(available)).toContain('deployment=~"cartservice"');
     // The rate panel: $__rate_interval replaced by seconds Prometheus accepts.
     const rate = board.getByTestId('panel-11');
