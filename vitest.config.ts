@@ -15,7 +15,9 @@ export default defineConfig({
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 900_000,
-          fileParallelism: false,
+          // Files run side by side (each has its own KARTSTREAM_HOME, lab and free ports): most of
+          // their time is spent waiting on lab timers and alert windows, not on the CPU.
+          fileParallelism: true,
         },
       },
       {
@@ -26,7 +28,7 @@ export default defineConfig({
           testTimeout: 360_000,
           hookTimeout: 300_000,
           fileParallelism: false,
-          // After unit and integration: never two sim labs of the test run at once.
+          // After unit and integration, one file at a time (the browser and the app's lab are heavy).
           sequence: { groupOrder: 1 },
         },
       },

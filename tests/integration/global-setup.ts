@@ -13,7 +13,16 @@ const stderr = {
   info: (text: string) => process.stderr.write(`[sim install] ${text}\n`),
 };
 
-export default async function setup(): Promise<void> {
+// The integration and e2e projects both name this file, and Vitest runs a project's global setup
+// per project: one install per test run, however many projects ask for it.
+const shared = globalThis as { kartstreamSimInstall?: Promise<void> };
+
+export default function setup(): Promise<void> {
+  shared.kartstreamSimInstall ??= install();
+  return shared.kartstreamSimInstall;
+}
+
+async function install(): Promise<void> {
   const started = Date.now();
   try {
     const { built, downloaded } = await runTask('install the sim binaries (test setup)', installSimBinaries, {
