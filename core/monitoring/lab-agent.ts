@@ -3,8 +3,9 @@
 // webhook on /alerts where the lab's Alertmanager posts firing and resolved alerts, which are
 // appended to the lab's alert history (JSON Lines) that `kartstream alerts` and scenarios read;
 // (3) it keeps Prometheus and Alertmanager in step with their pods (pod-fate.ts); and (4) it runs
-// the shop's traffic model (core/traffic), whose Istio metrics share /metrics and whose customer
-// impact so far is on /traffic.
+// the shop's traffic model (core/traffic), whose Istio metrics share /metrics, whose CPU per pod
+// becomes the pods' simulated usage, whose failing calls are logged by their callers
+// (failure-logs.ts), and whose customer impact so far is on /traffic.
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kubeClients } from '../kube/kube-client.ts';
@@ -13,6 +14,7 @@ import { SHOP_NAMESPACE } from '../topology/shop.ts';
 import { startFrontendStandIn } from '../traffic/frontend-standin.ts';
 import { startShopTraffic } from '../traffic/shop-traffic.ts';
 import { ksmRegistry } from './ksm-exporter.ts';
+import { failureLogBook } from './failure-logs.ts';
 import { followPodFate } from './pod-fate.ts';
 import { startShopPodLogs } from './pod-logs.ts';
 
@@ -72,7 +74,20 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   const store = new WatchStore(clients);
   await store.start();
   const registry = ksmRegistry(store);
-  const traffic = await startShopTraffic(store, clients.config, registry, { namespace: SHOP_NAMESPACE });
+  const podLogs = await startShopPodLogs(store, options.kubeconfigPath, options.podLogsDir);
+  const failures = failureLogBook();
+  const traffic = await startShopTraffic(store, clients.config, registry, {
+    namespace: SHOP_NAMESPACE,
+    ...(podLogs
+      ? {
+          onHop: failures.see,
+          onStep: () => {
+            for (const [pod, lines] of failures.take()) podLogs.append(SHOP_NAMESPACE, pod, lines);
+          },
+        }
+      : {}),
+    onError: (error) => process.stderr.write(`pod usage: ${(error as Error).message ?? String(error)}\n`),
+  });
   const frontend =
     options.frontendPort === undefined
       ? undefined
@@ -80,7 +95,6 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   const stopFollowing = options.processDir
     ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
     : () => undefined;
-  const stopPodLogs = await startShopPodLogs(store, options.kubeconfigPath, options.podLogsDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -122,8 +136,8 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
   });
   stopFollowing();
   server.close();
-  await stopPodLogs?.();
   frontend?.close();
   await traffic.stop();
+  await podLogs?.stop();
   await store.stop();
 };

@@ -4,7 +4,8 @@
 // any API client then read them through the API server like a kubelet's. Start-up lines are
 // written when a container runs; a restart (the crash loop fault) appends the crashed
 // container's last words and turns its file into the `--previous` one; a terminated container
-// (the failed fault) gets its last words too. Files are 0600 in 0700 dirs, capped in size, and
+// (the failed fault) gets its last words too; lines a running container prints later (its calls
+// failing, failure-logs.ts) are appended through `append`. Files are 0600 in 0700 dirs, capped in size, and
 // removed with their pod (the Logs object goes with it: the pod owns it).
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,8 +66,18 @@ export const podLogsObject = (pod: V1Pod, podDir: string): KubernetesObject & { 
   },
 });
 
-// Starts writing the logs of the watched namespaces' pods; returns a stop that waits for writes.
-export const startPodLogs = async (options: PodLogsOptions): Promise<() => Promise<void>> => {
+export interface PodLogs {
+  /**
+   * Appends lines a pod's (first) container prints while it runs, e.g. when its calls fail
+   * (failure-logs.ts); a pod not known or not started yet drops them.
+   */
+  append: (namespace: string, pod: string, lines: readonly LogLine[]) => void;
+  /** Stops following the pods and waits for the writes in flight. */
+  stop: () => Promise<void>;
+}
+
+// Starts writing the logs of the watched namespaces' pods.
+export const startPodLogs = async (options: PodLogsOptions): Promise<PodLogs> => {
   const maxBytes = options.maxBytes ?? POD_LOG_MAX_BYTES;
   const states = new Map<string, PodState>();
   const applied = new Set<string>();
@@ -176,9 +187,21 @@ export const startPodLogs = async (options: PodLogsOptions): Promise<() => Promi
     if (change.kind !== 'Pod' || !watched(change.object as V1Pod)) return;
     enqueue(change.object as V1Pod, change.type === 'delete' ? remove : update);
   });
-  return async () => {
-    unsubscribe();
-    await Promise.all(queues.values());
+  const appendLines = async (pod: V1Pod, lines: readonly LogLine[]) => {
+    const container = pod.spec?.containers?.[0]?.name;
+    const state = await loadState(pod);
+    if (!container || !state[container]?.started) return;
+    await write(join(podDir(pod), `${container}.log`), new Date(), [...lines]);
+  };
+  return {
+    append: (namespace, name, lines) => {
+      const pod = options.store.pods(namespace).find((p) => p.metadata?.name === name);
+      if (pod && watched(pod) && lines.length > 0) enqueue(pod, (p) => appendLines(p, lines));
+    },
+    stop: async () => {
+      unsubscribe();
+      await Promise.all(queues.values());
+    },
   };
 };
 
@@ -187,7 +210,7 @@ export const startShopPodLogs = async (
   store: WatchStore,
   kubeconfigPath: string,
   dir: string | undefined,
-): Promise<(() => Promise<void>) | undefined> =>
+): Promise<PodLogs | undefined> =>
   dir
     ? startPodLogs({
         clients: kubeClients(kubeconfigPath),

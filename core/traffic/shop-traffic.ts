@@ -1,7 +1,8 @@
 // Runs the traffic model on a live lab: every few seconds it rebuilds the model's view from the
 // watch store (pods, Deployments) and its own informers (NetworkPolicies, Namespaces), plays the
-// seconds since the last step, feeds Istio's metrics to the registry Prometheus scrapes, and keeps
-// the customer impact so far (what the debrief reports).
+// seconds since the last step, feeds Istio's metrics to the registry Prometheus scrapes, hands
+// each pod's CPU to KWOK (pod-usage.ts: what `kubectl top` and an HPA see), and keeps the customer
+// impact so far (what the debrief reports).
 import {
   CoreV1Api,
   makeInformer,
@@ -15,9 +16,10 @@ import {
 import type { Registry } from 'prom-client';
 import type { ClusterView } from '../kube/cluster-view.ts';
 import { istioMetrics } from './istio-metrics.ts';
+import { usageUpdates, writeUsage } from './pod-usage.ts';
 import { buildShopView } from './shop-view.ts';
 import type { PageName } from './shop-calls.ts';
-import { createTrafficModel, type StepResult } from './traffic-model.ts';
+import { createTrafficModel, type HopListener, type StepResult } from './traffic-model.ts';
 
 /** What shoppers felt since the traffic started. */
 export interface CustomerImpact {
@@ -35,6 +37,10 @@ export interface ShopTrafficOptions {
   seed?: number;
   /** Told about each step, for logs and tests. */
   onStep?: (result: StepResult) => void;
+  /** Sees every call the model makes, besides the Istio metrics (the failure logs). */
+  onHop?: HopListener;
+  /** Told about a failure to write the pods' CPU (the traffic keeps running). */
+  onError?: (error: unknown) => void;
 }
 
 type Watched<T> = Informer<T & object> & ObjectCache<T & object>;
@@ -69,7 +75,14 @@ export const startShopTraffic = async (
   await Promise.all([policies.start(), namespaces.start()]);
 
   const model = createTrafficModel(options.seed ?? Date.now() % 2 ** 31);
-  const observe = istioMetrics(registry, options.namespace);
+  const istio = istioMetrics(registry, options.namespace);
+  const onHop = options.onHop;
+  const observe: HopListener = onHop
+    ? (hop) => {
+        istio(hop);
+        onHop(hop);
+      }
+    : istio;
   const impact: CustomerImpact = {
     since: new Date().toISOString(),
     pageRequests: 0,
@@ -87,6 +100,17 @@ export const startShopTraffic = async (
       namespaces: namespaces.list(),
     });
 
+  // The pods' CPU, written when it moved; a write still running makes the next step skip its turn.
+  let writing: Promise<void> | undefined;
+  const handUsage = (cpuMillicores: Record<string, number>) => {
+    if (writing) return;
+    const updates = usageUpdates(cluster.pods(options.namespace), cpuMillicores);
+    if (updates.length === 0) return;
+    writing = writeUsage(core, options.namespace, updates, options.onError ?? (() => undefined)).finally(
+      () => (writing = undefined),
+    );
+  };
+
   let last = Date.now();
   const step = () => {
     const now = Date.now();
@@ -99,6 +123,7 @@ export const startShopTraffic = async (
     }
     impact.checkoutsOk += result.checkouts.ok;
     impact.checkoutsFailed += result.checkouts.failed;
+    handUsage(result.cpuMillicores);
     options.onStep?.(result);
   };
   const timer = setInterval(step, (options.stepSeconds ?? 5) * 1000);
@@ -110,6 +135,7 @@ export const startShopTraffic = async (
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      await writing;
       await Promise.all([policies.stop(), namespaces.stop()]);
     },
   };

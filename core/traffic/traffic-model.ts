@@ -143,23 +143,30 @@ const poisson = (mean: number, random: () => number): number => {
   return k;
 };
 
-/** One completed call, as the exporter sees it. */
-export interface Hop {
-  from: Caller;
-  to: Callee;
-  ok: boolean;
-  responseCode: number;
-  grpcStatus?: number;
-  latencyMs: number;
-}
-export type HopListener = (hop: Hop) => void;
-
 interface HopOutcome {
   ok: boolean;
   responseCode: number;
   grpcStatus?: number;
   latencyMs: number;
+  /** The failed required call that made this one fail (what the service's error wraps). */
+  cause?: Hop;
 }
+
+/** One completed call, as the exporter and the failure logs see it. */
+export interface Hop extends HopOutcome {
+  from: Caller;
+  /** The calling pod's name; none for a request from outside the shop. */
+  fromPod?: string;
+  to: Callee;
+  method: string;
+  /** The page the frontend was serving when the call was made. */
+  page: PageName;
+  /** The caller goes on without it (ads, recommendations, the email). */
+  optional?: boolean;
+  /** A NetworkPolicy dropped the connection (the caller timed out). */
+  dropped?: boolean;
+}
+export type HopListener = (hop: Hop) => void;
 
 /** What a workload answers when a call it needs failed (read from each service's error handling). */
 const failureOf = (workload: Callee): Pick<HopOutcome, 'responseCode' | 'grpcStatus'> => {
@@ -202,16 +209,19 @@ export const createTrafficModel = (seed: number) => {
     const ready = new Map(SHOP_WORKLOADS.map((w) => [w, (view.pods[w] ?? []).filter((p) => p.ready)]));
     const endpoints = (w: ShopWorkload) => ready.get(w)!;
 
-    const record = (from: Caller, to: Callee, outcome: HopOutcome) => {
-      onHop?.({ from, to, ...outcome });
-      const key = `${from}>${to}>${outcome.responseCode}>${outcome.grpcStatus ?? ''}`;
+    let currentPage: PageName = 'home';
+
+    const record = (hop: Hop) => {
+      onHop?.(hop);
+      const { from, to, responseCode, grpcStatus, latencyMs } = hop;
+      const key = `${from}>${to}>${responseCode}>${grpcStatus ?? ''}`;
       let sample = edges.get(key);
       if (!sample) {
         sample = {
           from,
           to,
-          responseCode: outcome.responseCode,
-          ...(outcome.grpcStatus === undefined ? {} : { grpcStatus: outcome.grpcStatus }),
+          responseCode,
+          ...(grpcStatus === undefined ? {} : { grpcStatus }),
           count: 0,
           latencySumMs: 0,
           latencyBuckets: LATENCY_BUCKETS_MS.map(() => 0),
@@ -219,9 +229,9 @@ export const createTrafficModel = (seed: number) => {
         edges.set(key, sample);
       }
       sample.count++;
-      sample.latencySumMs += outcome.latencyMs;
+      sample.latencySumMs += latencyMs;
       LATENCY_BUCKETS_MS.forEach((le, i) => {
-        if (outcome.latencyMs <= le) sample.latencyBuckets[i]!++;
+        if (latencyMs <= le) sample.latencyBuckets[i]!++;
       });
     };
 
@@ -237,22 +247,37 @@ export const createTrafficModel = (seed: number) => {
     };
 
     // One call from a pod of `from` to the Service of `call.to`, and everything it causes.
-    const hop = (from: Caller, fromPod: ShopPod | undefined, call: Call): HopOutcome => {
+    const hop = (from: Caller, fromPod: ShopPod | undefined, call: Call): Hop => {
       const to = call.to;
       const targets = endpoints(to);
-      let outcome: HopOutcome;
+      let outcome: HopOutcome & { dropped?: boolean };
       if (targets.length === 0) {
         outcome = { ok: false, responseCode: 503, grpcStatus: GRPC.UNAVAILABLE, latencyMs: REFUSED_MS };
         if (SERVICE_PORTS[to].protocol !== 'grpc') delete outcome.grpcStatus;
       } else {
         const toPod = pick(targets);
         if (fromPod && !allowed(fromPod, toPod, SERVICE_PORTS[to].targetPort)) {
-          outcome = { ok: false, responseCode: 0, grpcStatus: GRPC.UNAVAILABLE, latencyMs: DROPPED_MS };
+          outcome = {
+            ok: false,
+            responseCode: 0,
+            grpcStatus: GRPC.UNAVAILABLE,
+            latencyMs: DROPPED_MS,
+            dropped: true,
+          };
           if (SERVICE_PORTS[to].protocol !== 'grpc') delete outcome.grpcStatus;
         } else outcome = serve(to, toPod, call.method);
       }
-      record(from, to, outcome);
-      return outcome;
+      const done: Hop = {
+        from,
+        ...(fromPod ? { fromPod: fromPod.name } : {}),
+        to,
+        method: call.method,
+        page: currentPage,
+        ...(call.optional ? { optional: true } : {}),
+        ...outcome,
+      };
+      record(done);
+      return done;
     };
 
     // A pod of `workload` serving one request: its own work, then its calls in order.
@@ -267,7 +292,8 @@ export const createTrafficModel = (seed: number) => {
         for (let i = 0; i < (call.times ?? 1); i++) {
           const result = hop(caller!, pod, call);
           latencyMs += result.latencyMs;
-          if (!result.ok && !call.optional) return { ok: false, ...failureOf(workload), latencyMs };
+          if (!result.ok && !call.optional)
+            return { ok: false, ...failureOf(workload), latencyMs, cause: result };
         }
       }
       if (random() < (pod.errorRate ?? 0)) return { ok: false, ...failureOf(workload), latencyMs };
@@ -276,6 +302,7 @@ export const createTrafficModel = (seed: number) => {
 
     // The frontend serving one page: its handler's calls in order, optional ones survived.
     const page = (name: PageName, fromPod: ShopPod | undefined): HopOutcome => {
+      currentPage = name;
       const result = hop('loadgenerator', fromPod, { to: 'frontend', method: name });
       const stats = pages[name];
       stats.requests++;

@@ -14,7 +14,8 @@ export const METRICS_SERVER_MANIFESTS_DIR = fileURLToPath(
  * The usage formula: a share of each container's request. CPU wobbles in [min, max) on every
  * scrape (kwok's Rand()), memory is steady. A container without a request uses the fallback; a
  * pod annotated `kwok.x-k8s.io/usage-cpu` / `-memory` uses exactly that (kwok's own convention,
- * so a drill can push one pod's load up live).
+ * so a drill can push one pod's load up live). Between the two, the CPU the traffic model
+ * computes for the pod (MODEL_CPU_ANNOTATION, written by the lab agent): the load it serves.
  */
 export const USAGE_SHARE = {
   cpu: { min: 0.3, max: 0.5, fallback: '5m' },
@@ -28,14 +29,20 @@ const ANNOTATION: Record<UsageResource, string> = {
   memory: 'kwok.x-k8s.io/usage-memory',
 };
 
+/** The pod annotation holding the traffic model's CPU use of the pod (e.g. `42m`), per container. */
+export const MODEL_CPU_ANNOTATION = 'kartstream.dev/model-cpu';
+const MODEL_ANNOTATION: Partial<Record<UsageResource, string>> = { cpu: MODEL_CPU_ANNOTATION };
+
 /** The CEL expression kwok evaluates per container for `resource`. */
 export const usageExpression = (resource: UsageResource): string => {
   const { min, max, fallback } = USAGE_SHARE[resource];
   const share = max > min ? `(${min} + ${+(max - min).toFixed(6)} * Rand())` : `${min}`;
-  const annotation = ANNOTATION[resource];
+  const annotations = [ANNOTATION[resource], MODEL_ANNOTATION[resource]].filter((a) => a !== undefined);
   return [
-    `"${annotation}" in pod.metadata.annotations`,
-    `? Quantity(pod.metadata.annotations["${annotation}"])`,
+    ...annotations.flatMap((annotation, i) => [
+      `${i === 0 ? '' : ': '}"${annotation}" in pod.metadata.annotations`,
+      `? Quantity(pod.metadata.annotations["${annotation}"])`,
+    ]),
     `: "${resource}" in container.resources.requests`,
     `? container.resources.requests["${resource}"] * ${share}`,
     `: Quantity("${fallback}")`,
