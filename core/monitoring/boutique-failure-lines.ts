@@ -80,14 +80,18 @@ const frontendWrap = (hop: Hop): string => {
     case 'productcatalogservice.ListProducts':
       return 'could not retrieve products';
     case 'productcatalogservice.GetProduct':
-      return hop.page === 'viewCart' ? `could not retrieve product #${PRODUCT}` : 'could not retrieve product';
+      return hop.page === 'viewCart'
+        ? `could not retrieve product #${PRODUCT}`
+        : 'could not retrieve product';
     case 'cartservice.GetCart':
       return 'could not retrieve cart';
     case 'cartservice.AddItem':
       return 'failed to add to cart';
     case 'currencyservice.Convert':
       if (hop.page === 'home') return `failed to do currency conversion for product ${PRODUCT}`;
-      return hop.page === 'viewCart' ? `could not convert currency for product #${PRODUCT}` : 'failed to convert currency';
+      return hop.page === 'viewCart'
+        ? `could not convert currency for product #${PRODUCT}`
+        : 'failed to convert currency';
     case 'shippingservice.GetQuote':
       return 'failed to get shipping quote';
     case 'checkoutservice.PlaceOrder':
@@ -100,7 +104,11 @@ const frontendWrap = (hop: Hop): string => {
 /** logrus's JSON formatter: fields sorted by key, the frontend's names for message and level. */
 const logrusJson = (at: Date, level: string, message: string, fields: Record<string, string>): LogLine => {
   const all: Record<string, string> = { ...fields, message, severity: level, timestamp: at.toISOString() };
-  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
   return { stream: 'stdout', text: JSON.stringify(sorted) };
 };
 

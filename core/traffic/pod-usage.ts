@@ -23,7 +23,10 @@ const carriedMillicores = (pod: V1Pod): number | undefined => {
 };
 
 /** The pods whose annotation must change for the model's figures `cpuMillicores` (by pod name). */
-export const usageUpdates = (pods: readonly V1Pod[], cpuMillicores: Record<string, number>): UsageUpdate[] => {
+export const usageUpdates = (
+  pods: readonly V1Pod[],
+  cpuMillicores: Record<string, number>,
+): UsageUpdate[] => {
   const updates: UsageUpdate[] = [];
   for (const pod of pods) {
     const name = pod.metadata?.name ?? '';
@@ -52,7 +55,11 @@ export const writeUsage = async (
     updates.map((u) =>
       core
         .patchNamespacedPod(
-          { name: u.pod, namespace, body: { metadata: { annotations: { [MODEL_CPU_ANNOTATION]: u.value } } } },
+          {
+            name: u.pod,
+            namespace,
+            body: { metadata: { annotations: { [MODEL_CPU_ANNOTATION]: u.value } } },
+          },
           mergePatch,
         )
         .catch((error: unknown) => {

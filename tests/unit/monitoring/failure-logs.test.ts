@@ -33,7 +33,10 @@ const failedHops = (shop: ShopView): Hop[] => {
   });
   return hops;
 };
-const texts = (hop: Hop) => failureLine(hop)?.render(new Date('2026-12-05T12:00:00Z')).map((l) => l.text) ?? [];
+const texts = (hop: Hop) =>
+  failureLine(hop)
+    ?.render(new Date('2026-12-05T12:00:00Z'))
+    .map((l) => l.text) ?? [];
 const json = (text: string) => JSON.parse(text) as Record<string, string>;
 
 describe('what the shop prints when its calls fail (Online Boutique v0.10 messages)', () => {
@@ -49,7 +52,11 @@ describe('what the shop prints when its calls fail (Online Boutique v0.10 messag
 
     const page = hops.find((h) => h.from === 'frontend' && h.to === 'cartservice' && h.method === 'GetCart')!;
     const line = json(texts(page)[0]!);
-    expect(line).toMatchObject({ message: 'request error', severity: 'error', 'http.req.path': expect.any(String) });
+    expect(line).toMatchObject({
+      message: 'request error',
+      severity: 'error',
+      'http.req.path': expect.any(String),
+    });
     expect(line.error).toMatch(
       /^could not retrieve cart: rpc error: code = FailedPrecondition desc = Can't access cart storage\. StackExchange\.Redis\.RedisTimeoutException/,
     );
@@ -68,7 +75,9 @@ describe('what the shop prints when its calls fail (Online Boutique v0.10 messag
         'failed to complete the order: rpc error: code = Internal desc = failed to charge card: could not charge the card: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp paymentservice:50051: i/o timeout"',
     });
     // checkoutservice returns the error without logging it (upstream main.go)
-    expect(hops.filter((h) => h.from === 'checkoutservice').every((h) => failureLine(h) === undefined)).toBe(true);
+    expect(hops.filter((h) => h.from === 'checkoutservice').every((h) => failureLine(h) === undefined)).toBe(
+      true,
+    );
   });
 
   it('optional calls only warn: ads and recommendations', () => {
@@ -122,7 +131,12 @@ describe('the failure log rate limit', () => {
   it('keeps pods apart: each cartservice replica prints its own line', () => {
     const book = failureLogBook(() => new Date(0));
     const shop = cutOff('redis-cart', 'frontend');
-    shop.pods.cartservice = ['a', 'b'].map((s) => ({ name: `cartservice-${s}`, namespace: NS, labels: { app: 'cartservice' }, ready: true }));
+    shop.pods.cartservice = ['a', 'b'].map((s) => ({
+      name: `cartservice-${s}`,
+      namespace: NS,
+      labels: { app: 'cartservice' },
+      ready: true,
+    }));
     createTrafficModel(5).step(shop, 5, book.see);
     const lines = book.take();
     expect(lines.get('cartservice-a')).toHaveLength(2);
