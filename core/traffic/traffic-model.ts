@@ -235,9 +235,28 @@ export const createTrafficModel = (seed: number) => {
       });
     };
 
+    // Without ipBlock peers a verdict depends only on the pods' namespaces, labels and named
+    // ports, so pods alike (the replicas of a workload) share it: a few evaluations per step
+    // instead of one per pair of pods.
+    const byLikeness = !view.policies.policies.some((p) =>
+      [
+        ...(p.spec?.ingress ?? []).flatMap((r) => r._from ?? []),
+        ...(p.spec?.egress ?? []).flatMap((r) => r.to ?? []),
+      ].some((peer) => peer.ipBlock),
+    );
+    const likeness = new Map<ShopPod, string>();
+    const identity = (pod: ShopPod): string => {
+      if (!byLikeness) return `${pod.namespace}/${pod.name}`;
+      let key = likeness.get(pod);
+      if (key === undefined) {
+        key = JSON.stringify([pod.namespace, pod.labels, pod.namedPorts ?? {}]);
+        likeness.set(pod, key);
+      }
+      return key;
+    };
     const allowed = (from: ShopPod, to: ShopPod, port: number): boolean => {
       if (view.policies.policies.length === 0) return true;
-      const key = `${from.namespace}/${from.name}>${to.namespace}/${to.name}:${port}`;
+      const key = `${identity(from)}>${identity(to)}:${port}`;
       let verdict = verdicts.get(key);
       if (verdict === undefined) {
         verdict = evaluateConnection(view.policies, { from, to, port, protocol: 'TCP' }).allowed;
