@@ -15,9 +15,11 @@ const events = (file: string): PullEvent[] =>
     .map((line) => JSON.parse(line) as PullEvent);
 
 describe('the images the kind overlay names', () => {
-  it('are the shop’s eleven, pinned (never :latest), each once', async () => {
+  it('are the shop’s eleven, the loadgenerator and its busybox frontend check, pinned (never :latest), each once', async () => {
     const images = imagesOf(await renderKustomization(process.env.KUBECTL ?? 'kubectl', overlayDir('kind')));
-    expect(images).toHaveLength(11);
+    expect(images).toHaveLength(13);
+    expect(images.filter((i) => /\/microservices-demo\/loadgenerator:v0\.10\.6$/.test(i))).toHaveLength(1);
+    expect(images.some((i) => i.startsWith('busybox:'))).toBe(true);
     expect(images.filter((i) => /\/microservices-demo\/frontend:v0\.10\.6$/.test(i))).toHaveLength(1);
     expect(images.some((i) => i.startsWith('redis:'))).toBe(true);
     for (const image of images) expect(image).not.toMatch(/:latest$|^[^:]+$/);

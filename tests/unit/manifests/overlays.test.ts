@@ -41,9 +41,9 @@ describe('the overlays', () => {
     expect(deps.map((d) => d.metadata.namespace)).toEqual(Array(12).fill('shop'));
   });
 
-  // sim has no real shop to exercise, so its loadgenerator feeds the traffic model (docs/traffic.md)
-  it.each(OVERLAYS)('the %s overlay deploys the ten services and redis-cart (sim: and the loadgenerator), nothing more', (o) => {
-    const expected = o === 'sim' ? [...SHOP_WORKLOADS, 'loadgenerator'].sort() : SHOP_WORKLOADS;
+  // sim's loadgenerator feeds the traffic model (docs/traffic.md); kind's is the real Locust
+  it.each(OVERLAYS)('the %s overlay deploys the ten services and redis-cart (sim, kind: and the loadgenerator), nothing more', (o) => {
+    const expected = o === 'eks' ? SHOP_WORKLOADS : [...SHOP_WORKLOADS, 'loadgenerator'].sort();
     expect(
       deployments(rendered[o])
         .map((d) => d.metadata.name)
@@ -51,8 +51,8 @@ describe('the overlays', () => {
     ).toEqual(expected);
   });
 
-  it('the sim loadgenerator runs on the frontend pool with the upstream USERS', () => {
-    const lg = named(deployments(rendered.sim), 'loadgenerator');
+  it.each(['sim', 'kind'] as const)('the %s loadgenerator runs on the frontend pool with the upstream USERS', (o) => {
+    const lg = named(deployments(rendered[o]), 'loadgenerator');
     expect(lg.spec.template.spec.nodeSelector).toEqual({ pool: 'frontend' });
     expect(lg.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'USERS', value: '10' });
   });

@@ -54,7 +54,7 @@ function expectPlacedOn(w: Workload, pool: string): void {
 describe('placement on the node pools', () => {
   it.each(OVERLAYS)('every workload in the %s overlay is placed on its pool', (o) => {
     const ws = workloads(rendered[o]);
-    const expected = o === 'sim' ? [...Object.keys(EXPECTED_POOL), 'loadgenerator'] : Object.keys(EXPECTED_POOL);
+    const expected = o === 'eks' ? Object.keys(EXPECTED_POOL) : [...Object.keys(EXPECTED_POOL), 'loadgenerator'];
     expect(ws.map((w) => w.metadata.name).sort()).toEqual(expected.sort());
     for (const w of ws) {
       const pool = w.metadata.name === 'loadgenerator' ? 'frontend' : EXPECTED_POOL[w.metadata.name];
