@@ -3,7 +3,8 @@
 // a ready endpoint behind the Service, NetworkPolicies between the two pods, a bad rollout's
 // error rate — while CPU pressure from the load stretches latencies. Pure and seeded: the same
 // seed and the same cluster give the same outcomes, so tests can assert them exactly.
-import { evaluateConnection, type PolicyPod, type PolicyWorld } from './network-policy.ts';
+import type { PolicyPod, PolicyWorld } from './network-policy.ts';
+import { policyVerdicts } from './policy-verdicts.ts';
 import {
   CALLS,
   OWN_LATENCY_MS,
@@ -201,7 +202,6 @@ export const createTrafficModel = (seed: number) => {
   const walk = (view: ShopView, onHop?: HopListener) => {
     const edges = new Map<string, EdgeSample>();
     const arrivals = new Map<string, number>(); // requests served per pod
-    const verdicts = new Map<string, boolean>();
     const pages = Object.fromEntries(
       Object.keys(PAGES).map((p) => [p, { requests: 0, failures: 0, latencySumMs: 0 }]),
     ) as StepResult['pages'];
@@ -235,35 +235,7 @@ export const createTrafficModel = (seed: number) => {
       });
     };
 
-    // Without ipBlock peers a verdict depends only on the pods' namespaces, labels and named
-    // ports, so pods alike (the replicas of a workload) share it: a few evaluations per step
-    // instead of one per pair of pods.
-    const byLikeness = !view.policies.policies.some((p) =>
-      [
-        ...(p.spec?.ingress ?? []).flatMap((r) => r._from ?? []),
-        ...(p.spec?.egress ?? []).flatMap((r) => r.to ?? []),
-      ].some((peer) => peer.ipBlock),
-    );
-    const likeness = new Map<ShopPod, string>();
-    const identity = (pod: ShopPod): string => {
-      if (!byLikeness) return `${pod.namespace}/${pod.name}`;
-      let key = likeness.get(pod);
-      if (key === undefined) {
-        key = JSON.stringify([pod.namespace, pod.labels, pod.namedPorts ?? {}]);
-        likeness.set(pod, key);
-      }
-      return key;
-    };
-    const allowed = (from: ShopPod, to: ShopPod, port: number): boolean => {
-      if (view.policies.policies.length === 0) return true;
-      const key = `${identity(from)}>${identity(to)}:${port}`;
-      let verdict = verdicts.get(key);
-      if (verdict === undefined) {
-        verdict = evaluateConnection(view.policies, { from, to, port, protocol: 'TCP' }).allowed;
-        verdicts.set(key, verdict);
-      }
-      return verdict;
-    };
+    const allowed = policyVerdicts(view.policies);
 
     // One call from a pod of `from` to the Service of `call.to`, and everything it causes.
     const hop = (from: Caller, fromPod: ShopPod | undefined, call: Call): Hop => {
