@@ -19,9 +19,8 @@ export const addTrafficCommand = (program: Command, out: Output): void => {
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (opts: { name: string; output: string }) => {
       const output = outputFormat(opts.output, ['table', 'json'] as const);
-      const { requireLabRecord } = await import('../lab/lab-record.ts');
-      const { readServiceGraph } = await import('../traffic/read-service-graph.ts');
-      const graph = await readServiceGraph(await requireLabRecord(checkLabName(opts.name)));
+      const { labServiceGraph } = await import('../server/services/traffic-service.ts');
+      const graph = await labServiceGraph(checkLabName(opts.name));
       if (output === 'json') return out.print(JSON.stringify(graph, null, 2));
       if (!graph.metricsPresent)
         out.info(

@@ -3,14 +3,14 @@
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { PromSample } from '../../../core/monitoring/prometheus-api.ts';
-import { shopWorkloads } from '../../../core/traffic/read-service-graph.ts';
+import { shopWorkloads } from '../../../core/monitoring/read-service-graph.ts';
 import {
   buildServiceGraph,
   CALL_GRAPH_EDGES,
   edgeQueries,
   graphQueries,
   type ShopWorkloadState,
-} from '../../../core/traffic/service-graph.ts';
+} from '../../../core/monitoring/service-graph.ts';
 import { SHOP_WORKLOADS } from '../../../core/traffic/shop-calls.ts';
 
 const POOL: Record<string, string> = {

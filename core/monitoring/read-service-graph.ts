@@ -1,15 +1,12 @@
 // Reads a lab's service graph: the shop's Deployments and where they run from the Kubernetes
 // API, the edges' rates from the lab's Prometheus (reached through the monitoring access every
-// backend uses). A lab without monitoring, or whose Prometheus does not answer, is an error that
-// says so — never an empty, healthy-looking graph.
+// backend uses). A Prometheus that does not answer is an error that says so (prometheus-api.ts),
+// never an empty, healthy-looking graph.
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ServiceGraph } from '../contract/graph-types.ts';
 import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
-import { upCommand } from '../home/lab-name.ts';
 import { kubeClients } from '../kube/kube-client.ts';
-import { labContext, type LabRecord } from '../lab/lab-record.ts';
-import { readLabMonitoring } from '../monitoring/lab-monitoring.ts';
-import { PrometheusApi } from '../monitoring/prometheus-api.ts';
+import { PrometheusApi } from './prometheus-api.ts';
 import { POOL_KEY } from '../topology/schema.ts';
 import { buildServiceGraph, graphQueries, type ShopWorkloadState } from './service-graph.ts';
 
@@ -38,35 +35,18 @@ export const shopWorkloads = (
   });
 };
 
-const prometheusOf = async (record: LabRecord): Promise<PrometheusApi> => {
-  const lab = record.name;
-  try {
-    const monitoring = await readLabMonitoring(await labContext(record), record);
-    if (monitoring) return new PrometheusApi(monitoring.prometheus);
-  } catch (cause) {
-    throw new KartStreamError(
-      'backend-unavailable',
-      `the monitoring of lab ${lab} cannot be reached: no traffic data`,
-      {
-        cause,
-        details: [describeError(cause)],
-        fix: 'check its pods: `kubectl -n monitoring get pods -o wide` (its node may be down)',
-      },
-    );
-  }
-  throw new KartStreamError(
-    'not-found',
-    `lab ${lab} runs without monitoring: the service graph has no traffic data`,
-    {
-      fix: `start it with monitoring: ${upCommand(lab)}`,
-    },
-  );
-};
+export interface GraphSource {
+  lab: string;
+  /** The shop's namespace. */
+  namespace: string;
+  kubeconfigPath: string;
+  /** The lab's Prometheus (monitoring-access.ts). */
+  prometheus: string;
+}
 
-export const readServiceGraph = async (record: LabRecord): Promise<ServiceGraph> => {
-  const context = await labContext(record);
-  const namespace = record.namespace;
-  const { core, apps } = kubeClients(context.kubeconfigPath);
+export const readServiceGraph = async (source: GraphSource): Promise<ServiceGraph> => {
+  const { lab, namespace } = source;
+  const { core, apps } = kubeClients(source.kubeconfigPath);
   let workloads: ShopWorkloadState[];
   try {
     const [deployments, pods, nodes] = await Promise.all([
@@ -76,13 +56,13 @@ export const readServiceGraph = async (record: LabRecord): Promise<ServiceGraph>
     ]);
     workloads = shopWorkloads(deployments.items, pods.items, nodes.items);
   } catch (cause) {
-    throw new KartStreamError('cluster-failed', `cannot read the workloads of lab ${record.name}`, {
+    throw new KartStreamError('cluster-failed', `cannot read the workloads of lab ${lab}`, {
       cause,
       details: [describeError(cause)],
       fix: 'is the lab running? `npx kartstream status` shows it',
     });
   }
-  const prometheus = await prometheusOf(record);
+  const prometheus = new PrometheusApi(source.prometheus);
   const queries = graphQueries();
   const at = new Date().toISOString();
   const [rps, errors, p95Ms, redisFailures] = await Promise.all([
@@ -97,5 +77,5 @@ export const readServiceGraph = async (record: LabRecord): Promise<ServiceGraph>
     p95Ms: p95Ms.result,
     redisFailures: redisFailures.result,
   });
-  return { lab: record.name, namespace, at, ...graph };
+  return { lab, namespace, at, ...graph };
 };

@@ -4,9 +4,9 @@
 // and on any cluster with an Istio mesh. Calls to Redis are TCP, which Istio does not count as
 // requests: that edge comes from the call graph and its error share from cartservice's answers.
 import type { GraphEdge, GraphNode, ServiceGraph } from '../contract/graph-types.ts';
-import type { PromSample } from '../monitoring/prometheus-api.ts';
+import type { PromSample } from './prometheus-api.ts';
 import { REQUIRED_POOLS } from '../topology/schema.ts';
-import { edgesOfPage, PAGES, SERVICE_PORTS, type PageName } from './shop-calls.ts';
+import { edgesOfPage, PAGES, SERVICE_PORTS, type PageName } from '../traffic/shop-calls.ts';
 
 /** The rate window of the graph: long enough for a few 5 s scrapes, short enough to show a fault. */
 export const GRAPH_WINDOW = '1m';
