@@ -30,7 +30,7 @@ export const impactLines = (impact: CustomerImpact | undefined): string[] => {
     `| measure | during the run |`,
     `|---|---|`,
     `| failed checkouts | ${impact.failedCheckouts} of ${impact.checkouts}${share} |`,
-    `| minutes with the checkout error ratio above the objective (${percent(1 - impact.objective)} errors, SLO ${percent(impact.objective)}) | ${impact.minutesAboveObjective} of ${impact.minutesJudged} min |`,
+    `| minutes with the checkout error ratio above the objective (${percent(1 - impact.objective)} errors, SLO ${percent(impact.objective)}) | ${impact.minutesJudged > 0 ? `${impact.minutesAboveObjective} of ${impact.minutesJudged} min` : 'too few checkouts to judge'} |`,
     '',
     'From the lab\'s Prometheus (Istio request metrics of checkoutservice\'s PlaceOrder):',
     '',

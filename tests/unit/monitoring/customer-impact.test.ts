@@ -43,6 +43,17 @@ describe('the customer impact of a run', () => {
     );
   });
 
+  it('says a run too short for a one-minute ratio had too few checkouts to judge, not 0 minutes', () => {
+    const short = computeImpact(
+      window,
+      { present: value('1'), checkouts: value('1'), failedCheckouts: value('1'), errorRatio: [] },
+      0.999,
+    );
+    expect(impactLines(short)).toContain(
+      '| minutes with the checkout error ratio above the objective (0.1% errors, SLO 99.9%) | too few checkouts to judge |',
+    );
+  });
+
   it('says "no traffic data" when Prometheus has no checkout series, or the lab no monitoring', () => {
     const none = computeImpact(
       window,

@@ -53,7 +53,9 @@ const CustomerImpactSection = ({ impact }: { impact: RunView['customerImpact'] }
         </dd>
         <dt>Minutes above the objective ({pct(1 - impact.objective)} errors)</dt>
         <dd data-testid="debrief-minutes-above">
-          {impact.minutesAboveObjective} of {impact.minutesJudged} min
+          {impact.minutesJudged > 0
+            ? `${impact.minutesAboveObjective} of ${impact.minutesJudged} min`
+            : 'too few checkouts to judge'}
         </dd>
       </dl>
     )}
