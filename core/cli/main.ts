@@ -8,6 +8,7 @@ import { addKindCommand } from './kind-command.ts';
 import { addDoctorCommand } from './doctor-command.ts';
 import { addLabCommands } from './lab-commands.ts';
 import { addMonitoringCommands } from './monitoring-commands.ts';
+import { addTrafficCommand } from './traffic-command.ts';
 import { addActionCommands } from './action-commands.ts';
 import { addLogsCommand } from './logs-command.ts';
 import { addScenarioCommands } from './scenario-commands.ts';
@@ -26,6 +27,7 @@ export const buildProgram = (out: Output): Command => {
   addDoctorCommand(program, out);
   addLabCommands(program, out);
   addMonitoringCommands(program, out);
+  addTrafficCommand(program, out);
   addActionCommands(program, out);
   addLogsCommand(program, out);
   addScenarioCommands(program, out);

@@ -149,6 +149,7 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
           steadyStateBefore: state.steadyStateBefore?.ok,
           steadyStateAfter: state.steadyStateAfter?.ok,
           rolledBack: state.rolledBack,
+          customerImpact: state.customerImpact,
           steps: state.steps.map((s) => ({
             id: s.id,
             outcome: s.state,

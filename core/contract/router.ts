@@ -145,6 +145,9 @@ export const appRouter = t.router({
       .query(({ ctx, input }) => ctx.services.dashboards.variableValues(input)),
     panel: q.input(input.panelDataInput).query(({ ctx, input }) => ctx.services.dashboards.panel(input)),
   }),
+  traffic: t.router({
+    graph: q.input(input.labInput).query(({ ctx, input }) => ctx.services.traffic.graph(input.lab)),
+  }),
   grafana: t.router({
     open: q.input(input.labInput).mutation(({ ctx, input }) => ctx.services.grafana.open(input.lab)),
   }),

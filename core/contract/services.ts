@@ -20,6 +20,7 @@ import type {
   StartScenarioInput,
 } from './inputs.ts';
 import type { DashboardView, PanelData } from './dashboard-types.ts';
+import type { ServiceGraph } from './graph-types.ts';
 import type {
   AlertsMessage,
   AppInfo,
@@ -113,6 +114,10 @@ export interface KartStreamServices {
     /** Each variable's values in the lab (its `label_values` query), by variable name. */
     variableValues(input: DashboardInput): Promise<Record<string, string[]>>;
     panel(input: PanelDataInput): Promise<PanelData>;
+  };
+  traffic: {
+    /** The shop's workloads by pool and the live calls between them, from the lab's Prometheus. */
+    graph(lab: string): Promise<ServiceGraph>;
   };
   grafana: {
     /** Port-forwards the lab's in-cluster Grafana (one forward per lab) and returns its URL. */

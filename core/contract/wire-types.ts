@@ -1,5 +1,6 @@
 // The data the core server sends to the renderer. These are wire shapes, kept apart from the
 // engine's own types on purpose: the engine may change inside, the renderer sees only these.
+import type { CustomerImpact } from './impact-types.ts';
 
 export type BackendName = 'sim' | 'kind' | 'external';
 
@@ -287,6 +288,8 @@ export interface RunView {
   steps: RunStepView[];
   steadyStateBefore?: { ok: boolean; checks: CheckView[] };
   steadyStateAfter?: { ok: boolean; checks: CheckView[] };
+  /** What shoppers felt during the run, once it ended. */
+  customerImpact?: CustomerImpact;
   score?: number;
   maxScore?: number;
   reason?: string;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { commandsFile, labDir, stateHome } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
+import type { CustomerImpact } from '../contract/impact-types.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
 
@@ -48,6 +49,8 @@ export interface RunState {
   steps: StepOutcome[];
   steadyStateBefore?: { ok: boolean; checks: RecordedCheck[] };
   steadyStateAfter?: { ok: boolean; checks: RecordedCheck[] };
+  /** What shoppers felt during the run (set when it ends). */
+  customerImpact?: CustomerImpact;
   score?: number;
   maxScore?: number;
   rolledBack?: boolean;

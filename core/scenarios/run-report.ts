@@ -2,6 +2,7 @@
 // state before and after, each step's outcome and the timeline.
 import { sentenceOf } from './check-text.ts';
 import type { RecordedCheck, RunState, TimelineEvent } from './run-files.ts';
+import type { CustomerImpact } from '../contract/impact-types.ts';
 import type { Scenario } from './scenario-types.ts';
 
 const time = (iso?: string) => (iso ? iso.slice(11, 19) : '—');
@@ -16,6 +17,29 @@ const describeEvent = (e: TimelineEvent): string => {
   const checks = (e.results ?? e.checks) as RecordedCheck[] | undefined;
   const summary = checks ? ` — ${checks.map((c) => `${c.ok ? '✓' : '✗'} ${sentenceOf(c)}`).join('; ')}` : '';
   return `| ${time(e.at)} | ${e.type} | ${rest}${summary} |`;
+};
+
+const percent = (ratio: number) => `${Math.round(ratio * 10_000) / 100}%`;
+
+/** The customer impact section's lines: the figures and their PromQL, or why there are none. */
+export const impactLines = (impact: CustomerImpact | undefined): string[] => {
+  if (!impact) return ['Not measured (the run is still going, or was recorded before this existed).'];
+  if (!impact.available) return [`No traffic data: ${impact.reason.replace(/^no traffic data: /, '')}.`];
+  const share = impact.checkouts > 0 ? ` (${percent(impact.failedCheckouts / impact.checkouts)})` : '';
+  return [
+    `| measure | during the run |`,
+    `|---|---|`,
+    `| failed checkouts | ${impact.failedCheckouts} of ${impact.checkouts}${share} |`,
+    `| minutes with the checkout error ratio above the objective (${percent(1 - impact.objective)} errors, SLO ${percent(impact.objective)}) | ${impact.minutesJudged > 0 ? `${impact.minutesAboveObjective} of ${impact.minutesJudged} min` : 'too few checkouts to judge'} |`,
+    '',
+    'From the lab\'s Prometheus (Istio request metrics of checkoutservice\'s PlaceOrder):',
+    '',
+    '```promql',
+    `# checkouts\n${impact.queries.checkouts}`,
+    `# failed checkouts\n${impact.queries.failedCheckouts}`,
+    `# error ratio (range query, every 15 s)\n${impact.queries.errorRatio}`,
+    '```',
+  ];
 };
 
 export const renderReport = (
@@ -40,6 +64,10 @@ export const renderReport = (
       const after = state.steadyStateAfter?.checks[i];
       return `| ${sentenceOf(c)} | ${c.ok ? '✓' : '✗'} ${c.detail} | ${after ? `${after.ok ? '✓' : '✗'} ${after.detail}` : '—'} |`;
     }),
+    '',
+    '## Customer impact',
+    '',
+    ...impactLines(state.customerImpact),
     '',
     '## Steps',
     '',

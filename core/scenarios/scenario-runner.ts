@@ -12,6 +12,7 @@ import { stateHome } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
 import { openLab, type OpenLab } from '../lab/open-lab.ts';
+import { readCustomerImpact } from '../monitoring/customer-impact.ts';
 import { readLabMonitoring } from '../monitoring/lab-monitoring.ts';
 import type { TaskReporter } from '../tasks/task.ts';
 import {
@@ -282,6 +283,10 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
   } finally {
     await rollback(ctx, scenario, state);
     await store.stop();
+    state.customerImpact = await readCustomerImpact(ctx.monitoring?.prometheus, {
+      from: new Date(state.startedAt),
+      to: new Date(),
+    });
     const passed = state.steps.every((s) => s.state === 'passed') && state.steadyStateAfter?.ok === true;
     const aborted = controller.signal.aborted || state.steps.some((s) => s.state === 'aborted');
     state.state = passed ? 'passed' : aborted ? 'aborted' : 'failed';

@@ -14,10 +14,12 @@ import { LabsView, type LabTask } from './views/LabsView.tsx';
 import { MapView } from './views/map/MapView.tsx';
 import { PromoteView } from './views/PromoteView.tsx';
 import { ScenariosView } from './views/ScenariosView.tsx';
+import { ServiceGraphView } from './views/ServiceGraphView.tsx';
 
 const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'labs', label: 'Labs', icon: '▤' },
   { view: 'map', label: 'Cluster map', icon: '▦' },
+  { view: 'graph', label: 'Service graph', icon: '⇄' },
   { view: 'scenarios', label: 'Scenarios', icon: '▶' },
   { view: 'alerts', label: 'Alerts', icon: '⚠' },
   { view: 'dashboards', label: 'Dashboards', icon: '▥' },
@@ -106,6 +108,7 @@ export const App = () => {
     );
   else if (!lab) main = <NoLab onCreate={() => go('labs', undefined)} />;
   else if (view === 'map') main = <MapView lab={lab} />;
+  else if (view === 'graph') main = <ServiceGraphView lab={lab} />;
   else if (view === 'scenarios') main = <ScenariosView lab={lab} />;
   else if (view === 'alerts') main = <AlertsView lab={lab} />;
   else if (view === 'dashboards') main = <DashboardsView lab={lab} />;

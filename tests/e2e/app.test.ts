@@ -1,9 +1,9 @@
 // The app end to end, as a learner uses it in Chromium: `kartstream serve` on a fresh home, a sim
 // lab created from the page, the live map and its CPU/memory figures, the terminal, an alert, the
-// dashboards, a failed node, the failover scenario to its debrief, and promote against
-// moto_server. One lab for the whole file, created by the first test and removed by the last; the
-// tests run in this order, and each leaves the lab as the next expects it. kubectl (from PATH),
-// the CLI and boto3 check what the page shows.
+// dashboards, the service graph, a failed node, the failover scenario to its debrief, and promote
+// against moto_server. One lab for the whole file, created by the first test and removed by the
+// last; the tests run in this order, and each leaves the lab as the next expects it. kubectl (from
+// PATH), the CLI and boto3 check what the page shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, processesMentioning } from '../integration/helpers/lab-env.ts';
 import { screenshotOnFailure, waitForTaskDone } from './helpers/browser.ts';
@@ -13,6 +13,7 @@ import { createLabTests } from './flows/create-lab.ts';
 import { dashboardsTests } from './flows/dashboards.ts';
 import { failoverScenarioTests } from './flows/failover-scenario.ts';
 import { promoteTests } from './flows/promote.ts';
+import { serviceGraphTests } from './flows/service-graph.ts';
 import { alertTests, terminalTests } from './flows/terminal-and-alerts.ts';
 import { usageTests } from './flows/usage.ts';
 
@@ -38,6 +39,7 @@ describe('KartStream in Chromium', () => {
   terminalTests(s);
   alertTests(s);
   dashboardsTests(s);
+  serviceGraphTests(s);
   nodeFailureTests(s);
   failoverScenarioTests(s);
   promoteTests(s);

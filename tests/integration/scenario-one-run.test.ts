@@ -62,7 +62,13 @@ describe('one scenario run per lab', () => {
     await waitForFirstStep();
     expect((await cli(['scenario', 'abort', '--name', NAME])).exitCode).toBe(0);
     const winner = await runs[1 - first]!;
-    expect(JSON.parse(String(winner.stdout)).state).toBe('aborted');
+    const ended = JSON.parse(String(winner.stdout)) as { state: string; customerImpact?: unknown };
+    expect(ended.state).toBe('aborted');
+    // a lab without monitoring has no traffic data to judge the shoppers' experience by, not zero failures
+    expect(ended.customerImpact).toEqual({
+      available: false,
+      reason: 'no traffic data: the lab runs without monitoring',
+    });
     expect(await readRunClaim(NAME)).toBeUndefined();
   });
 

@@ -6,6 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { evaluateCheck } from '../../core/scenarios/scenario-checks.ts';
 import type { ScenarioContext } from '../../core/scenarios/scenario-context.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceGraph } from '../../core/contract/graph-types.ts';
 import type { LabAlert } from '../../core/monitoring/lab-alerts.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -20,6 +21,14 @@ const value = async (promql: string): Promise<number | undefined> => {
   const result = JSON.parse(r.stdout) as { result: { value: [number, string] }[] };
   return result.result[0] ? Number(result.result[0].value[1]) : undefined;
 };
+
+/** `kartstream traffic graph -o json`: the service graph as the app draws it. */
+const graph = async (): Promise<ServiceGraph> => {
+  const r = await cli(['traffic', 'graph', '--name', NAME, '-o', 'json']);
+  expect(r.stderr).not.toMatch(/^error:/m);
+  return JSON.parse(r.stdout) as ServiceGraph;
+};
+const edgeOf = (g: ServiceGraph, id: string) => g.edges.find((e) => e.id === id);
 
 const alerts = async (): Promise<LabAlert[]> =>
   JSON.parse((await cli(['alerts', '--name', NAME, '-o', 'json'])).stdout) as LabAlert[];
@@ -103,7 +112,20 @@ describe('traffic in a sim lab', () => {
     );
     expect(edges).toBeGreaterThanOrEqual(15);
     expect(await value('sum(istio_requests_total{response_code!="200"})')).toBeUndefined();
-  }, 180_000);
+    // the service graph: the twelve workloads in their pools, every call carrying traffic, none failing
+    const healthy = await waitFor(
+      'every Istio edge of `kartstream traffic graph` carrying requests',
+      graph,
+      (g) => g.edges.filter((e) => e.metrics === 'istio').every((e) => (e.rps ?? 0) > 0),
+      120_000,
+      { intervalMs: 5_000 },
+    );
+    expect(healthy.nodes).toHaveLength(12);
+    expect(healthy.pools).toEqual(['frontend', 'backend', 'database']);
+    expect(healthy.nodes.find((n) => n.id === 'redis-cart')?.pool).toBe('database');
+    expect(healthy.edges).toHaveLength(16);
+    expect(healthy.edges.filter((e) => e.failing)).toEqual([]);
+  }, 300_000);
 
   it('answers the frontend through `kubectl port-forward` as the real one routes it, and the http check through the API', async () => {
     const forward = await portForward();
@@ -135,6 +157,18 @@ describe('traffic in a sim lab', () => {
       { intervalMs: 3_000 },
     );
     expect(cartErrors).toBeGreaterThan(0);
+    // the blast map: cart→redis and the calls into cartservice turn red; the calls that do not
+    // need the cart stay healthy
+    const blast = await waitFor(
+      'the cartservice edges failing in `kartstream traffic graph`',
+      graph,
+      (g) => ['frontend>cartservice', 'cartservice>redis-cart'].every((id) => edgeOf(g, id)?.failing),
+      120_000,
+      { intervalMs: 5_000 },
+    );
+    expect(edgeOf(blast, 'frontend>cartservice')!.errorRatio).toBeGreaterThan(0.5);
+    expect(edgeOf(blast, 'cartservice>redis-cart')).toMatchObject({ metrics: 'inferred', rps: null });
+    expect(edgeOf(blast, 'frontend>adservice')).toMatchObject({ failing: false, errorRatio: 0 });
     const firing = await waitFor(
       'CheckoutErrorsHigh firing in `kartstream alerts`',
       alerts,

@@ -18,6 +18,7 @@ import { createMetricsService } from './metrics-service.ts';
 import { createPromoteService } from './promote-service.ts';
 import { createScenariosService } from './scenarios-service.ts';
 import { createTasksService } from './tasks-service.ts';
+import { createTrafficService } from './traffic-service.ts';
 import type { ServiceContext } from './service-context.ts';
 
 const packageVersion = (): string => {
@@ -55,6 +56,7 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     alerts: createAlertsService(ctx),
     metrics: createMetricsService(ctx),
     dashboards: createDashboardsService(ctx),
+    traffic: createTrafficService(ctx),
     grafana: createGrafanaService(ctx),
     promote: createPromoteService(ctx),
   };

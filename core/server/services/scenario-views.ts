@@ -102,6 +102,7 @@ export const runView = (
   })),
   ...(state.steadyStateBefore ? { steadyStateBefore: steadyStateView(state.steadyStateBefore) } : {}),
   ...(state.steadyStateAfter ? { steadyStateAfter: steadyStateView(state.steadyStateAfter) } : {}),
+  ...(state.customerImpact ? { customerImpact: state.customerImpact } : {}),
   ...(state.score !== undefined ? { score: state.score } : {}),
   ...(state.maxScore !== undefined ? { maxScore: state.maxScore } : {}),
   ...(state.reason ? { reason: state.reason } : {}),

@@ -12,6 +12,7 @@ import { attr, screenshot } from '../helpers/browser.ts';
 import type { E2eSession } from '../helpers/session.ts';
 import { terminalText, typeCommand } from '../helpers/terminal.ts';
 import { openMap, openNode } from './cluster-map.ts';
+import type { CustomerImpact } from '../../../core/contract/impact-types.ts';
 
 interface ScenarioDoc {
   title: string;
@@ -52,6 +53,7 @@ interface RunJson {
   score: number;
   maxScore: number;
   steps: { id: string; state: string; hintsRevealed: number; solutionRevealed: boolean }[];
+  customerImpact?: CustomerImpact;
 }
 
 export const failoverScenarioTests = (s: E2eSession): void => {
@@ -138,6 +140,18 @@ export const failoverScenarioTests = (s: E2eSession): void => {
     const timeline = await page.getByTestId('debrief-timeline').innerText();
     expect(timeline).toMatch(/hint/i);
     expect(timeline).toContain(observe!.id);
+    // what shoppers felt, as recorded in the run: figures from the lab's Prometheus, not "no data"
+    const impact = runJson.customerImpact;
+    if (!impact?.available)
+      throw new Error(`the run has no customer impact figures: ${JSON.stringify(impact)}`);
+    expect(await page.getByTestId('debrief-failed-checkouts').innerText()).toBe(
+      `${impact.failedCheckouts} of ${impact.checkouts}`,
+    );
+    expect(await page.getByTestId('debrief-minutes-above').innerText()).toBe(
+      impact.minutesJudged > 0
+        ? `${impact.minutesAboveObjective} of ${impact.minutesJudged} min`
+        : 'too few checkouts to judge',
+    );
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -147,5 +161,6 @@ export const failoverScenarioTests = (s: E2eSession): void => {
     const markdown = readFileSync(await download.path(), 'utf8');
     expect(markdown).toContain(failover.title);
     expect(markdown).toContain(`Score: **${runJson.score}** of ${runJson.maxScore}`);
+    expect(markdown).toContain(`| failed checkouts | ${impact.failedCheckouts} of ${impact.checkouts}`);
   });
 };

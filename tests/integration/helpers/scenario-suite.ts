@@ -5,6 +5,7 @@
 // catalog (tests/unit/scenarios/scenario-suite-coverage.test.ts holds them to it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listScenarios } from '../../../core/scenarios/catalog.ts';
+import type { CustomerImpact } from '../../../core/contract/impact-types.ts';
 import type { LabSnapshot } from '../../../core/lab/lab-snapshot.ts';
 import type { Scenario } from '../../../core/scenarios/scenario-types.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -18,6 +19,7 @@ export interface RunResult {
   reason?: string;
   rolledBack: boolean;
   steadyStateAfter?: boolean;
+  customerImpact?: CustomerImpact;
   steps: { id: string; outcome: string; hints: number; solution: boolean }[];
 }
 
@@ -97,6 +99,10 @@ export const describeScenarioRuns = (lab: ScenarioLab, ids: readonly string[]): 
         expect(result.score).toBeGreaterThanOrEqual(scenario.steps.length * scenario.scoring.step);
         expect(result.steadyStateAfter).toBe(true);
         expect(result.rolledBack).toBe(true);
+        // the lab has monitoring and the sim shop's traffic: the debrief has figures, not "no data"
+        expect(result.customerImpact).toMatchObject({ available: true, objective: 0.999 });
+        if (result.customerImpact?.available)
+          expect(result.customerImpact.failedCheckouts).toBeLessThanOrEqual(result.customerImpact.checkouts);
         await lab.expectBaseline();
       });
 

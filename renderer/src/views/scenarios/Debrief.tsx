@@ -33,6 +33,35 @@ const SteadyState = ({ title, state }: { title: string; state?: RunView['steadyS
   </div>
 );
 
+const pct = (ratio: number) => `${Math.round(ratio * 10_000) / 100}%`;
+
+// What shoppers felt: failed checkouts and minutes above the SLO, or why there is no traffic data.
+const CustomerImpactSection = ({ impact }: { impact: RunView['customerImpact'] }) => (
+  <div className="scn-steady" data-testid="debrief-impact" data-available={impact ? String(impact.available) : ''}>
+    <h4>Customer impact</h4>
+    {!impact && <p className="scn-muted">measured when the run ends</p>}
+    {impact && !impact.available && (
+      <p className="scn-muted" data-testid="debrief-impact-none">
+        No traffic data: {impact.reason.replace(/^no traffic data: /, '')}
+      </p>
+    )}
+    {impact?.available && (
+      <dl className="scn-impact">
+        <dt>Failed checkouts</dt>
+        <dd data-testid="debrief-failed-checkouts">
+          {impact.failedCheckouts} of {impact.checkouts}
+        </dd>
+        <dt>Minutes above the objective ({pct(1 - impact.objective)} errors)</dt>
+        <dd data-testid="debrief-minutes-above">
+          {impact.minutesJudged > 0
+            ? `${impact.minutesAboveObjective} of ${impact.minutesJudged} min`
+            : 'too few checkouts to judge'}
+        </dd>
+      </dl>
+    )}
+  </div>
+);
+
 export const Debrief = ({ run, onClose, focus }: { run: RunView; onClose?: () => void; focus?: boolean }) => {
   // Opened from the past runs: bring it into view and move the keyboard focus to it.
   const titleRef = useRef<HTMLHeadingElement>(null);
@@ -104,6 +133,7 @@ export const Debrief = ({ run, onClose, focus }: { run: RunView; onClose?: () =>
       <div className="scn-debrief-grid">
         <SteadyState title="Steady state before" state={shown.steadyStateBefore} />
         <SteadyState title="Steady state after" state={shown.steadyStateAfter} />
+        <CustomerImpactSection impact={shown.customerImpact} />
       </div>
 
       <h3 className="scn-sub">Steps</h3>
