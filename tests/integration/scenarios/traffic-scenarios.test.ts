@@ -14,7 +14,12 @@ interface Items<T> {
 }
 type Deployment = {
   metadata: { name: string };
-  spec: { replicas: number; template: { metadata: { annotations?: Record<string, string> } } };
+  spec: {
+    template: {
+      metadata: { annotations?: Record<string, string> };
+      spec: { containers: { env?: { name: string; value?: string }[] }[] };
+    };
+  };
 };
 
 describe('traffic and monitoring scenarios on a sim lab', () => {
@@ -35,6 +40,7 @@ describe('traffic and monitoring scenarios on a sim lab', () => {
         .map((k) => `${d.metadata.name}: ${k}`),
     );
     expect(errorRates).toEqual([]);
-    expect(deployments.items.find((d) => d.metadata.name === 'loadgenerator')?.spec.replicas).toBe(1);
+    const loadgenerator = deployments.items.find((d) => d.metadata.name === 'loadgenerator');
+    expect(loadgenerator?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'USERS')?.value).toBe('10');
   });
 });
