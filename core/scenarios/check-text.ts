@@ -38,6 +38,10 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
   promql: ({ query, op, value }) => `PromQL ${query} ${op} ${value}`,
   event: ({ reason, object }) => `a ${reason} event${object ? ` for ${object}` : ''}`,
   http: ({ path, status, method }) => `the shop answers ${method === 'POST' ? 'POST ' : ''}${path} with HTTP ${status}`,
+  httpFails: ({ path, method }) =>
+    `the shop fails ${method === 'POST' ? 'POST ' : ''}${path} (an error status or no answer)`,
+  monitoringAnswers: ({ part, answers }) =>
+    `${part === 'prometheus' ? 'Prometheus' : 'Alertmanager'} ${answers ? 'answers' : 'does not answer'}`,
   learnerRan: ({ pattern }) => `you ran a command matching /${pattern}/`,
 };
 

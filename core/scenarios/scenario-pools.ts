@@ -31,6 +31,7 @@ const ACTION_POOLS: { [K in ActionName]: (args: ActionArgs<K>) => Found } = {
   healPods: none,
   setUsage: none,
   apply: none,
+  delete: none,
   patch: none,
   removeToleration: none,
   restoreShop: none,
@@ -49,6 +50,8 @@ const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
   promql: none,
   event: none,
   http: none,
+  httpFails: none,
+  monitoringAnswers: none,
   learnerRan: none,
 };
 

@@ -12,7 +12,7 @@ export const COMPARE_OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export const DEFAULT_SCORING = { step: 100, hint: -20, solution: -100, timeBonus: true } as const;
 
 /** Checks that read the lab's Prometheus or Alertmanager: they need `requires: [monitoring]`. */
-const MONITORING_CHECKS: readonly string[] = ['alert', 'alertRule', 'promql'];
+const MONITORING_CHECKS: readonly string[] = ['alert', 'alertRule', 'promql', 'monitoringAnswers'];
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -124,6 +124,7 @@ export const actionArguments = {
         problem(ctx, 'got neither cpu nor memory, expected cpu, memory or both');
     }),
   apply: z.strictObject({ file: text('a manifest file, relative to the scenario file') }),
+  delete: z.strictObject({ file: text('a manifest file, relative to the scenario file') }),
   patch,
   removeToleration: z.strictObject({ deployment: k8sName }),
   restoreShop: noArguments,
@@ -182,6 +183,14 @@ export const checkArguments = {
     path: z.string().regex(/^\//, 'a path starting with "/"'),
     status: z.int().min(100).max(599),
     method: z.enum(['GET', 'POST']).optional(),
+  }),
+  httpFails: z.strictObject({
+    path: z.string().regex(/^\//, 'a path starting with "/"'),
+    method: z.enum(['GET', 'POST']).optional(),
+  }),
+  monitoringAnswers: z.strictObject({
+    part: z.enum(['prometheus', 'alertmanager']),
+    answers: z.boolean(),
   }),
   learnerRan: z.strictObject({ pattern }),
 };

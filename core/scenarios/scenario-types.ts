@@ -20,6 +20,8 @@ export type Action =
   | { setUsage: { deployment: string; cpu?: string; memory?: string } }
   /** A manifest file, relative to the scenario file, applied to the shop's namespace. */
   | { apply: { file: string } }
+  /** The objects of a manifest file (as for apply) are deleted; those already gone are skipped. */
+  | { delete: { file: string } }
   | {
       patch: {
         kind: 'Deployment' | 'Service' | 'Node';
@@ -35,6 +37,9 @@ export type Action =
 
 export type ActionName = Action extends infer A ? (A extends Record<infer K, unknown> ? K : never) : never;
 
+/** The monitoring processes the engine reaches through their Services. */
+export type MonitoringPart = 'prometheus' | 'alertmanager';
+
 export type CompareOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
 /** Each check is a one-key mapping, e.g. `{ nodesReady: { pool: backend, count: 2 } }`. */
@@ -49,6 +54,8 @@ export type Check =
   | { promql: { query: string; op: CompareOp; value: number } }
   | { event: { reason: string; object?: string } }
   | { http: { path: string; status: number; method?: 'GET' | 'POST' } }
+  | { httpFails: { path: string; method?: 'GET' | 'POST' } }
+  | { monitoringAnswers: { part: MonitoringPart; answers: boolean } }
   | { learnerRan: { pattern: string } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;

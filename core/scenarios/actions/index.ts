@@ -2,6 +2,7 @@
 import type { ActionTable } from './action-handler.ts';
 import { apply } from './apply.ts';
 import { breakPods } from './break-pods.ts';
+import { deleteObjects } from './delete.ts';
 import { deletePods } from './delete-pods.ts';
 import { failNode } from './fail-node.ts';
 import { healNode } from './heal-node.ts';
@@ -24,6 +25,7 @@ export const ACTIONS: ActionTable = {
   healPods,
   setUsage,
   apply,
+  delete: deleteObjects,
   patch,
   removeToleration,
   restoreShop,

@@ -6,6 +6,7 @@ import type { KubeClients } from '../../kube/kube-client.ts';
 import { jsonPatch, mergePatch } from '../../kube/patch-options.ts';
 import { serverSideApply } from '../../kube/server-side-apply.ts';
 import { renderStack } from '../../stack/render-overlay.ts';
+import { ERROR_RATE_ANNOTATION } from '../../traffic/shop-view.ts';
 import type { ActionHandler } from './action-handler.ts';
 
 // A Service keeps the type it has in the cluster: it is the target's choice (frontend-external is
@@ -47,23 +48,22 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
         ),
       ),
     );
-    // A fault label put on a pod template (a simulated bad version) is not KartStream's field,
-    // so apply leaves it: it is removed here, and broken pods are replaced.
-    const faulty = ctx.store
-      .deployments(namespace)
-      .filter((d) => d.spec?.template.metadata?.labels?.[FAULT_LABEL]);
+    // A fault label or error rate put on a pod template (a simulated bad version) is not
+    // KartStream's field, so apply leaves it: it is removed here, and broken pods are replaced.
+    const pointer = (key: string) => key.replace('/', '~1');
+    const faults = ctx.store.deployments(namespace).flatMap((d) => {
+      const template = d.spec?.template.metadata;
+      const ops = [
+        ...(template?.labels?.[FAULT_LABEL] ? [`/spec/template/metadata/labels/${pointer(FAULT_LABEL)}`] : []),
+        ...(template?.annotations?.[ERROR_RATE_ANNOTATION] !== undefined
+          ? [`/spec/template/metadata/annotations/${pointer(ERROR_RATE_ANNOTATION)}`]
+          : []),
+      ].map((path) => ({ op: 'remove', path }));
+      return ops.length ? [{ name: d.metadata?.name ?? '', ops }] : [];
+    });
     await Promise.all(
-      faulty.map((d) =>
-        clients.apps.patchNamespacedDeployment(
-          {
-            name: d.metadata?.name ?? '',
-            namespace,
-            body: [
-              { op: 'remove', path: `/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}` },
-            ],
-          },
-          jsonPatch,
-        ),
+      faults.map(({ name, ops }) =>
+        clients.apps.patchNamespacedDeployment({ name, namespace, body: ops }, jsonPatch),
       ),
     );
     await backend.healPods(lab, namespace, '');

@@ -5,7 +5,9 @@ import type { CheckTable } from './check-handler.ts';
 import { deploymentsAvailable } from './deployments-available.ts';
 import { event } from './event.ts';
 import { http } from './http.ts';
+import { httpFails } from './http-fails.ts';
 import { learnerRan } from './learner-ran.ts';
+import { monitoringAnswers } from './monitoring-answers.ts';
 import { noPodsOn } from './no-pods-on.ts';
 import { nodesReady } from './nodes-ready.ts';
 import { pendingPods } from './pending-pods.ts';
@@ -23,5 +25,7 @@ export const CHECKS: CheckTable = {
   promql,
   event,
   http,
+  httpFails,
+  monitoringAnswers,
   learnerRan,
 };

@@ -17,9 +17,14 @@ import { loadTopology } from '../../../core/topology/index.ts';
 
 const repo = join(import.meta.dirname, '../../..');
 
-const shopDeployments = readdirSync(join(repo, 'manifests/base'))
-  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-  .flatMap((f) => parseAllDocuments(readFileSync(join(repo, 'manifests/base', f), 'utf8')))
+// The shop's Deployments: the base, and the loadgenerator that sim labs always run.
+const shopDeployments = ['manifests/base', 'manifests/components/loadgenerator']
+  .flatMap((dir) =>
+    readdirSync(join(repo, dir))
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .map((f) => join(repo, dir, f)),
+  )
+  .flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')))
   .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } })
   .filter((o) => o.kind === 'Deployment')
   .map((o) => o.metadata?.name ?? '');
@@ -52,16 +57,32 @@ const everyCheck = (l: LoadedScenario): Check[] => [
 ];
 const solutions = (l: LoadedScenario) => l.scenario.steps.map((s) => s.solution).join('\n');
 
-describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-placement'])('%s', (id) => {
+// Where each scenario runs: sim only where the fault or the signal comes from the sim traffic
+// model (slo-burn: the error-rate annotation and the Istio series).
+const BACKENDS: Record<string, string[]> = {
+  failover: ['sim', 'kind', 'external'],
+  'scale-to-zero': ['sim', 'kind'],
+  alerting: ['sim', 'kind'],
+  'bad-rollout': ['sim', 'kind'],
+  'lost-placement': ['sim', 'kind'],
+  'network-policy': ['sim', 'kind'],
+  'slo-burn': ['sim'],
+  'monitoring-blind': ['sim', 'kind'],
+};
+/** The scenarios that judge the shop from the shopper's side, through the frontend. */
+const ASKS_THE_FRONTEND = ['network-policy'];
+
+describe.each(Object.keys(BACKENDS))('%s', (id) => {
   const loaded = () => {
     const found = catalog.find((l) => l.scenario.id === id);
     if (!found) throw new Error(`${id} is not in the catalog`);
     return found;
   };
 
-  it('runs on sim and kind (failover also on attached clusters), with no http check', () => {
-    expect(loaded().scenario.backends).toEqual(id === 'failover' ? ['sim', 'kind', 'external'] : ['sim', 'kind']);
-    expect(everyCheck(loaded()).map(checkName)).not.toContain('http');
+  it('runs where it says, and asks the frontend only where that is the lesson', () => {
+    expect(loaded().scenario.backends).toEqual(BACKENDS[id]);
+    const checks = everyCheck(loaded()).map(checkName);
+    if (!ASKS_THE_FRONTEND.includes(id)) expect(checks.filter((c) => c.startsWith('http'))).toEqual([]);
   });
 
   it('names only Deployments of the shop', () => {

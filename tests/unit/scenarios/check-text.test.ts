@@ -25,7 +25,8 @@ describe('checkText', () => {
     expect(checks.length).toBeGreaterThan(10);
     for (const check of checks) {
       const text = checkText(check);
-      expect(text).not.toMatch(/[{}"]|undefined/);
+      // a PromQL check quotes its query, label matchers and all
+      expect('promql' in check ? text.replace(check.promql.query, '') : text).not.toMatch(/[{}"]|undefined/);
       expect(text.length).toBeGreaterThan(5);
     }
   });
@@ -53,6 +54,10 @@ describe('checkText', () => {
     [{ promql: { query: 'up', op: '>=', value: 1 } }, 'PromQL up >= 1'],
     [{ event: { reason: 'FailedScheduling', object: 'checkoutservice' } }, 'a FailedScheduling event for checkoutservice'],
     [{ http: { path: '/', status: 200 } }, 'the shop answers / with HTTP 200'],
+    [{ httpFails: { path: '/cart' } }, 'the shop fails /cart (an error status or no answer)'],
+    [{ httpFails: { path: '/cart/checkout', method: 'POST' } }, 'the shop fails POST /cart/checkout (an error status or no answer)'],
+    [{ monitoringAnswers: { part: 'prometheus', answers: false } }, 'Prometheus does not answer'],
+    [{ monitoringAnswers: { part: 'alertmanager', answers: true } }, 'Alertmanager answers'],
     [{ learnerRan: { pattern: 'kubectl get pods' } }, 'you ran a command matching /kubectl get pods/'],
   ])('says %j as "%s"', (check, sentence) => {
     expect(checkText(check)).toBe(sentence);

@@ -14,7 +14,16 @@ import { displayPath } from '../../../core/validation/load-yaml-file.ts';
 
 const corpus = join(import.meta.dirname, '../../fixtures/scenarios');
 const invalidFiles = readdirSync(corpus).filter((f) => f.startsWith('invalid-'));
-const CATALOG_IDS = ['alerting', 'bad-rollout', 'failover', 'lost-placement', 'scale-to-zero'];
+const CATALOG_IDS = [
+  'alerting',
+  'bad-rollout',
+  'failover',
+  'lost-placement',
+  'monitoring-blind',
+  'network-policy',
+  'scale-to-zero',
+  'slo-burn',
+];
 const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
 
 const rejection = async (promise: Promise<unknown>): Promise<KartStreamError> => {
@@ -37,14 +46,17 @@ describe('the shipped scenarios', () => {
     }
   });
 
-  it('listScenarios returns the five, by level then id', async () => {
+  it('listScenarios returns the catalog, by level then id', async () => {
     const listed = await listScenarios();
     expect(listed.map((l) => [l.scenario.level, l.scenario.id])).toEqual([
       ['beginner', 'failover'],
       ['beginner', 'lost-placement'],
       ['intermediate', 'alerting'],
       ['intermediate', 'bad-rollout'],
+      ['intermediate', 'monitoring-blind'],
+      ['intermediate', 'network-policy'],
       ['intermediate', 'scale-to-zero'],
+      ['advanced', 'slo-burn'],
     ]);
     for (const { file, scenario } of listed) expect(file).toBe(join(SCENARIOS_DIR, `${scenario.id}.yaml`));
   });
