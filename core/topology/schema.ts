@@ -31,7 +31,7 @@ const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t3.medium"');
 
-const zoneLetter = z.enum(ZONE_LETTERS, { error: 'a zone letter from a to f, such as "a"' });
+const zoneLetter = z.enum(ZONE_LETTERS);
 
 const poolSchema = z.strictObject({
   name: dnsLabel,
