@@ -39,6 +39,10 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
   event: ({ reason, object }) => `a ${reason} event${object ? ` for ${object}` : ''}`,
   http: ({ path, status, method }) => `the shop answers ${method === 'POST' ? 'POST ' : ''}${path} with HTTP ${status}`,
   learnerRan: ({ pattern }) => `you ran a command matching /${pattern}/`,
+  spreadAcrossZones: ({ names, all, zones = 2 }) =>
+    `${all || !names?.length ? 'every Deployment' : listed(names)} available with Ready pods in at least ${zones} zones`,
+  deploymentsServing: ({ names, all }) =>
+    `${all || !names?.length ? 'every Deployment' : listed(names)} serving from at least one available pod`,
 };
 
 /** The check kinds that have a sentence (all of them; tests hold the map to the schema). */

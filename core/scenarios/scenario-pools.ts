@@ -35,6 +35,7 @@ const ACTION_POOLS: { [K in ActionName]: (args: ActionArgs<K>) => Found } = {
   removeToleration: none,
   restoreShop: none,
   wait: none,
+  failZone: none,
 };
 
 const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
@@ -50,6 +51,8 @@ const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
   event: none,
   http: none,
   learnerRan: none,
+  spreadAcrossZones: none,
+  deploymentsServing: none,
 };
 
 const poolsOfAction = (action: Action): Found => {

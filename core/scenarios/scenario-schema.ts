@@ -39,6 +39,7 @@ const duration = z
   .string()
   .regex(/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/, 'a duration such as "30s", "5m" or "1m30s"');
 const count = z.int().min(0).max(5000);
+const zoneLetter = z.string().regex(/^[a-f]$/, 'a zone letter of the topology, such as "a"');
 const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "1" or "500m"');
 const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/, 'a memory quantity such as "512Mi"');
 const pattern = text('a regular expression such as "kubectl get pods"').superRefine((value, ctx) => {
@@ -128,9 +129,18 @@ export const actionArguments = {
   removeToleration: z.strictObject({ deployment: k8sName }),
   restoreShop: noArguments,
   wait: z.strictObject({ for: duration }),
+  failZone: z.strictObject({ zone: zoneLetter }),
 };
 
 // ---- checks -----------------------------------------------------------------------------------
+
+// Deployments by `names: [...]` or `all: true`, exactly one of them.
+const deploymentChoice = <T extends { names?: string[]; all?: boolean }>(c: T, ctx: Ctx) => {
+  if (c.names === undefined && c.all !== true)
+    problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
+  else if (c.names !== undefined && c.all !== undefined)
+    problem(ctx, 'got both names and all, expected one of them', ['all']);
+};
 
 /** The argument schema of every check, by name. */
 export const checkArguments = {
@@ -184,6 +194,16 @@ export const checkArguments = {
     method: z.enum(['GET', 'POST']).optional(),
   }),
   learnerRan: z.strictObject({ pattern }),
+  spreadAcrossZones: z
+    .strictObject({
+      names: listOf(k8sName, 1, 'name').optional(),
+      all: z.boolean().optional(),
+      zones: z.int().min(2).max(6).optional(),
+    })
+    .superRefine(deploymentChoice),
+  deploymentsServing: z
+    .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
+    .superRefine(deploymentChoice),
 };
 
 // ---- one-key mappings -------------------------------------------------------------------------

@@ -31,7 +31,9 @@ export type Action =
   | { removeToleration: { deployment: string } }
   /** Re-applies the shop's manifests (server-side apply), undoing changes to what KartStream manages. */
   | { restoreShop: Record<string, never> }
-  | { wait: { for: Duration } };
+  | { wait: { for: Duration } }
+  /** Every node of a zone (a letter of the topology's zones), across pools. */
+  | { failZone: { zone: string } };
 
 export type ActionName = Action extends infer A ? (A extends Record<infer K, unknown> ? K : never) : never;
 
@@ -49,7 +51,11 @@ export type Check =
   | { promql: { query: string; op: CompareOp; value: number } }
   | { event: { reason: string; object?: string } }
   | { http: { path: string; status: number; method?: 'GET' | 'POST' } }
-  | { learnerRan: { pattern: string } };
+  | { learnerRan: { pattern: string } }
+  /** Each Deployment is available with Ready pods in at least `zones` zones and a zone spread constraint. */
+  | { spreadAcrossZones: { names?: string[]; all?: boolean; zones?: number } }
+  /** Each Deployment has at least one Ready pod: it still serves, whatever its replica count. */
+  | { deploymentsServing: { names?: string[]; all?: boolean } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;
 

@@ -4,6 +4,7 @@ import { apply } from './apply.ts';
 import { breakPods } from './break-pods.ts';
 import { deletePods } from './delete-pods.ts';
 import { failNode } from './fail-node.ts';
+import { failZone } from './fail-zone.ts';
 import { healNode } from './heal-node.ts';
 import { healPods } from './heal-pods.ts';
 import { patch } from './patch.ts';
@@ -28,4 +29,5 @@ export const ACTIONS: ActionTable = {
   removeToleration,
   restoreShop,
   wait,
+  failZone,
 };
