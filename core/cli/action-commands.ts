@@ -61,7 +61,8 @@ export const addActionCommands = (program: Command, out: Output): void => {
           throw new KartStreamError('invalid-input', `no node of lab ${lab.name} is in zone ${letter}`, {
             fix: `use one of its zones: ${zonesOfNodes(nodes).join(', ') || 'none'}`,
           });
-        for (const n of targets) await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
+        for (const n of targets)
+          await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
         out.print(
           `zone ${letter}: ${targets.join(', ')} ${verb === 'fail' ? failedText(backend.capabilities().notes) : 'healed'}`,
         );

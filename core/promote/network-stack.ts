@@ -122,7 +122,8 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
         },
       };
     }
-    const nat = natMode === 'per-az' ? `NatGateway${letter}` : `NatGateway${(topology.zones[0] ?? 'a').toUpperCase()}`;
+    const nat =
+      natMode === 'per-az' ? `NatGateway${letter}` : `NatGateway${(topology.zones[0] ?? 'a').toUpperCase()}`;
     for (const tier of ['private', 'data'] as const) {
       const table = `${TIER_NAME[tier]}RouteTable${letter}`;
       resources[table] = {

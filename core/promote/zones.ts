@@ -33,7 +33,11 @@ const availableZones = async (clients: AwsClients): Promise<string[]> => {
 export const pickZones = async (clients: AwsClients, letters: readonly string[]): Promise<string[]> =>
   checkZones(clients.region, letters, await availableZones(clients));
 
-export const checkZones = (region: string, letters: readonly string[], available: readonly string[]): string[] => {
+export const checkZones = (
+  region: string,
+  letters: readonly string[],
+  available: readonly string[],
+): string[] => {
   const wanted = letters.map((letter) => zoneName(region, letter));
   const missing = wanted.filter((name) => !available.includes(name));
   if (missing.length === 0) return wanted;

@@ -109,7 +109,11 @@ export const topologySchema = z
             message: `unknown zone "${zone}", expected one of the topology's zones (${topology.zones.join(', ')})`,
           });
         else if (pool.zones?.indexOf(zone) !== j)
-          ctx.addIssue({ code: 'custom', path: at('zones', j), message: `got "${zone}" again, expected each zone once` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at('zones', j),
+            message: `got "${zone}" again, expected each zone once`,
+          });
       });
       if (pool.labels[POOL_KEY] !== pool.name) {
         ctx.addIssue({

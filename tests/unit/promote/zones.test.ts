@@ -70,6 +70,8 @@ describe('node groups over the zones', () => {
       managedNodeGroups: { name: string; availabilityZones: string[] }[];
     };
     expect(eksctl.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
-    expect(eksctl.managedNodeGroups.find((g) => g.name === 'database')?.availabilityZones).toEqual(['eu-west-1c']);
+    expect(eksctl.managedNodeGroups.find((g) => g.name === 'database')?.availabilityZones).toEqual([
+      'eu-west-1c',
+    ]);
   });
 });

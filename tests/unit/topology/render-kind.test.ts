@@ -42,9 +42,9 @@ describe('renderKindConfig', () => {
       ['database', 'eu-west-1a'],
       ['monitoring', 'eu-west-1a'],
     ]);
-    expect(config.nodes.filter((n) => n.role === 'worker').map((n) => n.labels?.['topology.kubernetes.io/region'])).toEqual(
-      Array(6).fill('eu-west-1'),
-    );
+    expect(
+      config.nodes.filter((n) => n.role === 'worker').map((n) => n.labels?.['topology.kubernetes.io/region']),
+    ).toEqual(Array(6).fill('eu-west-1'));
     expect(zoneOf('control-plane')).toEqual([[undefined, undefined]]);
   });
 

@@ -1,6 +1,12 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { loadTopology, nodeZone, nodesInZone, renderSimNode, zonesOfNodes } from '../../../core/topology/index.ts';
+import {
+  loadTopology,
+  nodeZone,
+  nodesInZone,
+  renderSimNode,
+  zonesOfNodes,
+} from '../../../core/topology/index.ts';
 import type { Topology } from '../../../core/topology/schema.ts';
 import { zoneOfPoolNode } from '../../../core/topology/zones.ts';
 
@@ -15,16 +21,23 @@ describe('zones of pool nodes', () => {
   it('goes round-robin, so the first N nodes of any pool size are spread (what pool scale keeps)', async () => {
     const topology = { ...(await loadTopology()), zones: ['a', 'b', 'c'] } as Topology;
     const backend = topology.pools[1]!;
-    expect([1, 2, 3, 4, 5].map((i) => zoneOfPoolNode(topology, backend, i))).toEqual(['a', 'b', 'c', 'a', 'b']);
+    expect([1, 2, 3, 4, 5].map((i) => zoneOfPoolNode(topology, backend, i))).toEqual([
+      'a',
+      'b',
+      'c',
+      'a',
+      'b',
+    ]);
   });
 
   it("follows a pool's own zones when it has them", async () => {
     const topology = withPool(await loadTopology(), 'database', { zones: ['b'], nodes: 2 });
     const database = topology.pools.find((p) => p.name === 'database')!;
-    expect([1, 2].map((i) => renderSimNode(topology, database, i).metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual([
-      'eu-west-1b',
-      'eu-west-1b',
-    ]);
+    expect(
+      [1, 2].map(
+        (i) => renderSimNode(topology, database, i).metadata?.labels?.['topology.kubernetes.io/zone'],
+      ),
+    ).toEqual(['eu-west-1b', 'eu-west-1b']);
   });
 
   it('names zones by the topology region', async () => {
@@ -39,9 +52,18 @@ describe('zones of pool nodes', () => {
 
 describe('zones of live nodes', () => {
   const nodes = [
-    node('backend-2', { 'topology.kubernetes.io/zone': 'eu-west-1b', 'topology.kubernetes.io/region': 'eu-west-1' }),
-    node('frontend-1', { 'topology.kubernetes.io/zone': 'eu-west-1a', 'topology.kubernetes.io/region': 'eu-west-1' }),
-    node('frontend-2', { 'topology.kubernetes.io/zone': 'eu-west-1b', 'topology.kubernetes.io/region': 'eu-west-1' }),
+    node('backend-2', {
+      'topology.kubernetes.io/zone': 'eu-west-1b',
+      'topology.kubernetes.io/region': 'eu-west-1',
+    }),
+    node('frontend-1', {
+      'topology.kubernetes.io/zone': 'eu-west-1a',
+      'topology.kubernetes.io/region': 'eu-west-1',
+    }),
+    node('frontend-2', {
+      'topology.kubernetes.io/zone': 'eu-west-1b',
+      'topology.kubernetes.io/region': 'eu-west-1',
+    }),
     node('control-plane', {}),
   ];
 
