@@ -52,7 +52,7 @@ const everyCheck = (l: LoadedScenario): Check[] => [
 ];
 const solutions = (l: LoadedScenario) => l.scenario.steps.map((s) => s.solution).join('\n');
 
-describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-placement'])('%s', (id) => {
+describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-placement', 'zone-outage'])('%s', (id) => {
   const loaded = () => {
     const found = catalog.find((l) => l.scenario.id === id);
     if (!found) throw new Error(`${id} is not in the catalog`);
@@ -73,6 +73,13 @@ describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-pla
       }),
       ...everyCheck(loaded()).flatMap((c) =>
         'deploymentsAvailable' in c ? (c.deploymentsAvailable.names ?? []) : [],
+      ),
+      ...everyCheck(loaded()).flatMap((c) =>
+        'spreadAcrossZones' in c
+          ? (c.spreadAcrossZones.names ?? [])
+          : 'deploymentsServing' in c
+            ? (c.deploymentsServing.names ?? [])
+            : [],
       ),
       ...everyCheck(loaded()).flatMap((c) => ('event' in c && c.event.object ? [c.event.object] : [])),
       ...everyCheck(loaded()).flatMap((c) =>
@@ -115,7 +122,8 @@ describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-pla
     const { rollback } = loaded().scenario;
     expect(rollback.map(actionName)).toContain('restoreShop');
     const failsNodes =
-      everyAction(loaded()).some((a) => 'failNode' in a) || /kartstream node fail/.test(solutions(loaded()));
+      everyAction(loaded()).some((a) => 'failNode' in a || 'failZone' in a) ||
+      /kartstream (node|zone) fail/.test(solutions(loaded()));
     if (failsNodes) expect(rollback.map(actionName)).toContain('healNode');
     const scaled = new Set([
       ...everyAction(loaded()).flatMap((a) => ('scalePool' in a ? [a.scalePool.pool] : [])),

@@ -14,7 +14,7 @@ import { displayPath } from '../../../core/validation/load-yaml-file.ts';
 
 const corpus = join(import.meta.dirname, '../../fixtures/scenarios');
 const invalidFiles = readdirSync(corpus).filter((f) => f.startsWith('invalid-'));
-const CATALOG_IDS = ['alerting', 'bad-rollout', 'failover', 'lost-placement', 'scale-to-zero'];
+const CATALOG_IDS = ['alerting', 'bad-rollout', 'failover', 'lost-placement', 'scale-to-zero', 'zone-outage'];
 const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
 
 const rejection = async (promise: Promise<unknown>): Promise<KartStreamError> => {
@@ -37,7 +37,7 @@ describe('the shipped scenarios', () => {
     }
   });
 
-  it('listScenarios returns the five, by level then id', async () => {
+  it('listScenarios returns the catalog, by level then id', async () => {
     const listed = await listScenarios();
     expect(listed.map((l) => [l.scenario.level, l.scenario.id])).toEqual([
       ['beginner', 'failover'],
@@ -45,6 +45,7 @@ describe('the shipped scenarios', () => {
       ['intermediate', 'alerting'],
       ['intermediate', 'bad-rollout'],
       ['intermediate', 'scale-to-zero'],
+      ['advanced', 'zone-outage'],
     ]);
     for (const { file, scenario } of listed) expect(file).toBe(join(SCENARIOS_DIR, `${scenario.id}.yaml`));
   });
