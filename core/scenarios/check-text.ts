@@ -25,8 +25,8 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
       ? 'every Deployment available'
       : `${names.length === 1 ? 'Deployment' : 'Deployments'} ${listed(names)} available`,
   podsOnPool: ({ selector, pool }) => `every pod matching ${selector} on pool ${pool}`,
-  noPodsOn: ({ node, pool, selector }) =>
-    `no pods${matching(selector)} on ${node !== undefined ? `node ${node}` : `pool ${pool ?? '?'}`}`,
+  noPodsOn: ({ node, pool, zone, selector }) =>
+    `no pods${matching(selector)} ${node !== undefined ? `on node ${node}` : zone !== undefined ? `in zone ${zone}` : `on pool ${pool ?? '?'}`}`,
   nodesReady: ({ pool, count }) => `${plural(count, 'Ready node')} in ${pool}`,
   pendingPods: (args) => `${pendingBounds(args)}${matching(args.selector)}`,
   alert: ({ name, state, labels }) => {

@@ -154,12 +154,17 @@ export const checkArguments = {
     }),
   podsOnPool: z.strictObject({ selector: podSelector, pool: poolName }),
   noPodsOn: z
-    .strictObject({ node: nodeName.optional(), pool: poolName.optional(), selector: podSelector.optional() })
+    .strictObject({
+      node: nodeName.optional(),
+      pool: poolName.optional(),
+      zone: zoneLetter.optional(),
+      selector: podSelector.optional(),
+    })
     .superRefine((c, ctx) => {
-      if (c.node === undefined && c.pool === undefined)
-        problem(ctx, 'got neither node nor pool, expected node or pool');
-      else if (c.node !== undefined && c.pool !== undefined)
-        problem(ctx, 'got both node and pool, expected one of them', ['pool']);
+      const given = (['node', 'pool', 'zone'] as const).filter((k) => c[k] !== undefined);
+      if (given.length === 0) problem(ctx, 'got neither node, pool nor zone, expected one of them');
+      else if (given.length > 1)
+        problem(ctx, `got both ${given[0]} and ${given[1]}, expected one of them`, [given[1] ?? '']);
     }),
   nodesReady: z.strictObject({ pool: poolName, count }),
   pendingPods: z

@@ -43,7 +43,7 @@ export type CompareOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export type Check =
   | { deploymentsAvailable: { names?: string[]; all?: boolean } }
   | { podsOnPool: { selector: string; pool: string } }
-  | { noPodsOn: { node?: string; pool?: string; selector?: string } }
+  | { noPodsOn: { node?: string; pool?: string; zone?: string; selector?: string } }
   | { nodesReady: { pool: string; count: number } }
   | { pendingPods: { min?: number; max?: number; selector?: string } }
   | { alert: { name: string; state: 'firing' | 'resolved'; labels?: Record<string, string> } }
