@@ -146,12 +146,7 @@ const deploymentChoice = <T extends { names?: string[]; all?: boolean }>(c: T, c
 export const checkArguments = {
   deploymentsAvailable: z
     .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
-    .superRefine((c, ctx) => {
-      if (c.names === undefined && c.all !== true)
-        problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
-      else if (c.names !== undefined && c.all !== undefined)
-        problem(ctx, 'got both names and all, expected one of them', ['all']);
-    }),
+    .superRefine(deploymentChoice),
   podsOnPool: z.strictObject({ selector: podSelector, pool: poolName }),
   noPodsOn: z
     .strictObject({
