@@ -30,9 +30,6 @@ const availableZones = async (clients: AwsClients): Promise<string[]> => {
 
 // The zone names of the topology's zone letters, in their order; an error names every one the
 // region does not have (or when it has fewer zones than the topology asks for).
-export const pickZones = async (clients: AwsClients, letters: readonly string[]): Promise<string[]> =>
-  checkZones(clients.region, letters, await availableZones(clients));
-
 export const checkZones = (
   region: string,
   letters: readonly string[],
@@ -54,3 +51,7 @@ export const checkZones = (
       .join(', ')}]), or use another region`,
   });
 };
+
+// checkZones against the region's available zones, asked from EC2.
+export const pickZones = async (clients: AwsClients, letters: readonly string[]): Promise<string[]> =>
+  checkZones(clients.region, letters, await availableZones(clients));

@@ -32,16 +32,17 @@ describe('renderSimNodes', () => {
 
   it("spreads each pool over the topology's zones, named like the region's, with the region label", async () => {
     const nodes = renderSimNodes(await loadTopology());
-    expect(
-      nodes.map((n) => [n.metadata?.name, n.metadata?.labels?.['topology.kubernetes.io/zone']]),
-    ).toEqual([
-      ['frontend-1', 'eu-west-1a'],
-      ['frontend-2', 'eu-west-1b'],
-      ['backend-1', 'eu-west-1a'],
-      ['backend-2', 'eu-west-1b'],
-      ['database-1', 'eu-west-1a'],
-      ['monitoring-1', 'eu-west-1a'],
-    ]);
-    for (const node of nodes) expect(node.metadata?.labels?.['topology.kubernetes.io/region']).toBe('eu-west-1');
+    expect(nodes.map((n) => [n.metadata?.name, n.metadata?.labels?.['topology.kubernetes.io/zone']])).toEqual(
+      [
+        ['frontend-1', 'eu-west-1a'],
+        ['frontend-2', 'eu-west-1b'],
+        ['backend-1', 'eu-west-1a'],
+        ['backend-2', 'eu-west-1b'],
+        ['database-1', 'eu-west-1a'],
+        ['monitoring-1', 'eu-west-1a'],
+      ],
+    );
+    for (const node of nodes)
+      expect(node.metadata?.labels?.['topology.kubernetes.io/region']).toBe('eu-west-1');
   });
 });
