@@ -1,5 +1,6 @@
 // Free-play actions on a lab, for learners and for scenario solutions:
-//   kartstream node fail|heal NODE...   kartstream pool scale POOL --nodes N   kartstream rules add FILE
+//   kartstream node fail|heal NODE...   kartstream zone fail|heal ZONE   kartstream pool scale POOL --nodes N
+//   kartstream rules add FILE
 import type { Command } from 'commander';
 import { DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { NODE_COUNT, wholeNumberOption } from './number-option.ts';
@@ -34,6 +35,37 @@ export const addActionCommands = (program: Command, out: Output): void => {
           await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
           out.print(`${n}: ${verb === 'fail' ? failedText(backend.capabilities().notes) : 'healed'}`);
         }
+      });
+  }
+
+  const zone = program.command('zone').description('take down and bring back a whole zone of a lab');
+  for (const verb of ['fail', 'heal'] as const) {
+    zone
+      .command(verb)
+      .description(
+        verb === 'fail'
+          ? 'make every node of a zone, across pools, stop reporting Ready (a zone outage)'
+          : 'bring the nodes of a zone back',
+      )
+      .argument('<zone>', 'a zone letter of the topology, e.g. a (or its name, e.g. eu-west-1a)')
+      .option('--name <name>', 'lab name', DEFAULT_LAB_NAME)
+      .action(async (letter: string, opts: { name: string }) => {
+        const { openLab } = await import('../lab/open-lab.ts');
+        const { kubeClients } = await import('../kube/kube-client.ts');
+        const { nodesInZone, zonesOfNodes } = await import('../topology/zones.ts');
+        const { KartStreamError } = await import('../errors/kartstream-error.ts');
+        const { lab, backend } = await openLab(opts.name);
+        const nodes = (await kubeClients(lab.kubeconfigPath).core.listNode()).items;
+        const targets = nodesInZone(nodes, letter);
+        if (targets.length === 0)
+          throw new KartStreamError('invalid-input', `no node of lab ${lab.name} is in zone ${letter}`, {
+            fix: `use one of its zones: ${zonesOfNodes(nodes).join(', ') || 'none'}`,
+          });
+        for (const n of targets)
+          await (verb === 'fail' ? backend.failNode(lab, n) : backend.healNode(lab, n));
+        out.print(
+          `zone ${letter}: ${targets.join(', ')} ${verb === 'fail' ? failedText(backend.capabilities().notes) : 'healed'}`,
+        );
       });
   }
 

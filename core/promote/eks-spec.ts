@@ -1,8 +1,10 @@
 // What the EKS side of a promoted lab should be, from the topology: the cluster (API
 // authentication, the creator as admin), one managed node group per pool with the pool's label,
-// taint, instance type, subnet tier and scaling, and the core add-ons. Pure data for plan and apply.
+// taint, instance type, subnet tier (in the pool's zones) and scaling, and the core add-ons. Pure
+// data for plan and apply.
 import type { CreateClusterCommandInput, CreateNodegroupCommandInput, Taint } from '@aws-sdk/client-eks';
 import type { Topology } from '../topology/schema.ts';
+import { poolZones } from '../topology/zones.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import type { PromoteNames } from './names.ts';
 import { subnetOutput, type SubnetTier } from './network-stack.ts';
@@ -25,6 +27,10 @@ export interface NodegroupSpec {
   instanceType: string;
   amiType: 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD';
   subnetTier: SubnetTier;
+  /** The pool's zones (letters); the node group gets its tier's subnet in each, and EKS balances over them. */
+  zones: string[];
+  /** Where those zones are in the topology's zones: the order of the stack's subnet outputs. */
+  zoneSlots: number[];
   scaling: Scaling;
   labels: Record<string, string>;
   taints: { key: string; value: string; effect: TaintEffect }[];
@@ -51,6 +57,8 @@ export const desiredNodegroups = (topology: Topology): NodegroupSpec[] =>
     instanceType: pool.eks.instanceType,
     amiType: amiTypeFor(pool.eks.instanceType),
     subnetTier: pool.eks.subnetTier,
+    zones: [...poolZones(topology, pool)],
+    zoneSlots: poolZones(topology, pool).map((zone) => (topology.zones as readonly string[]).indexOf(zone)),
     scaling: { minSize: pool.eks.minSize, maxSize: pool.eks.maxSize, desiredSize: pool.nodes },
     labels: { ...pool.labels },
     taints: [
@@ -83,9 +91,15 @@ export const desiredCluster = (topology: Topology, names: PromoteNames): Cluster
 /** The network stack's outputs, by name. */
 export type StackOutputs = Record<string, string>;
 
-// The subnet ids of a tier, from the stack outputs.
+// The subnet ids of a tier, from the stack outputs (one per zone, in the topology's order).
 export const tierSubnets = (outputs: StackOutputs, tier: SubnetTier): string[] =>
   (outputs[subnetOutput(tier)] ?? '').split(',').filter(Boolean);
+
+// A node group's subnets: its tier's, in its pool's zones.
+export const nodegroupSubnets = (spec: NodegroupSpec, outputs: StackOutputs): string[] => {
+  const subnets = tierSubnets(outputs, spec.subnetTier);
+  return spec.zoneSlots.flatMap((slot) => subnets[slot] ?? []);
+};
 
 const required = (outputs: StackOutputs, key: string): string => {
   const value = outputs[key];
@@ -128,7 +142,7 @@ export const createNodegroupInput = (
   clusterName: names.cluster,
   nodegroupName: spec.name,
   nodeRole: required(outputs, 'NodeRoleArn'),
-  subnets: tierSubnets(outputs, spec.subnetTier),
+  subnets: nodegroupSubnets(spec, outputs),
   instanceTypes: [spec.instanceType],
   amiType: spec.amiType,
   capacityType: 'ON_DEMAND',

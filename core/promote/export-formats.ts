@@ -4,6 +4,7 @@
 // Pure: no AWS call.
 import { stringify } from 'yaml';
 import type { Topology } from '../topology/schema.ts';
+import { zoneName } from '../topology/zones.ts';
 import { CORE_ADDONS, desiredCluster, desiredNodegroups, type NodegroupSpec } from './eks-spec.ts';
 import type { NatMode, PromoteNames } from './names.ts';
 import { tagList } from './names.ts';
@@ -26,8 +27,8 @@ const pascal = (name: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
-const tierRefs = (topology: Topology, tier: SubnetTier) =>
-  Array.from({ length: topology.eks.availabilityZones }, (_, az) => ({ Ref: subnetLogicalId(tier, az) }));
+const tierRefs = (tier: SubnetTier, zones: readonly string[]) =>
+  zones.map((zone) => ({ Ref: subnetLogicalId(tier, zone) }));
 
 const K8S_EFFECT: Record<string, string> = {
   NO_SCHEDULE: 'NoSchedule',
@@ -52,7 +53,7 @@ export const exportCloudFormation = (
         Version: cluster.version,
         RoleArn: { 'Fn::GetAtt': ['ClusterRole', 'Arn'] },
         ResourcesVpcConfig: {
-          SubnetIds: [...tierRefs(topology, 'public'), ...tierRefs(topology, 'private')],
+          SubnetIds: [...tierRefs('public', topology.zones), ...tierRefs('private', topology.zones)],
           SecurityGroupIds: [{ Ref: 'ControlPlaneSecurityGroup' }],
           EndpointPublicAccess: true,
           EndpointPrivateAccess: true,
@@ -72,7 +73,7 @@ export const exportCloudFormation = (
         ClusterName: { Ref: 'Cluster' },
         NodegroupName: ng.name,
         NodeRole: { 'Fn::GetAtt': ['NodeRole', 'Arn'] },
-        Subnets: tierRefs(topology, ng.subnetTier),
+        Subnets: tierRefs(ng.subnetTier, ng.zones),
         InstanceTypes: [ng.instanceType],
         AmiType: ng.amiType,
         CapacityType: 'ON_DEMAND',
@@ -114,8 +115,9 @@ export const exportCloudFormation = (
   };
 };
 
-const eksctlNodegroup = (ng: NodegroupSpec, tags: Record<string, string>) => ({
+const eksctlNodegroup = (ng: NodegroupSpec, region: string, tags: Record<string, string>) => ({
   name: ng.name,
+  availabilityZones: ng.zones.map((zone) => zoneName(region, zone)),
   instanceType: ng.instanceType,
   amiFamily: 'AmazonLinux2023',
   minSize: ng.scaling.minSize,
@@ -140,6 +142,7 @@ export const exportEksctl = (topology: Topology, names: PromoteNames, natMode: N
     apiVersion: 'eksctl.io/v1alpha5',
     kind: 'ClusterConfig',
     metadata: { name: cluster.name, region: names.region, version: cluster.version, tags: names.tags },
+    availabilityZones: topology.zones.map((zone) => zoneName(names.region, zone)),
     vpc: {
       cidr: VPC_CIDR,
       nat: { gateway: natMode === 'per-az' ? 'HighlyAvailable' : 'Single' },
@@ -150,7 +153,7 @@ export const exportEksctl = (topology: Topology, names: PromoteNames, natMode: N
       name: a.name,
       ...(a.configurationValues ? { configurationValues: a.configurationValues } : {}),
     })),
-    managedNodeGroups: desiredNodegroups(topology).map((ng) => eksctlNodegroup(ng, names.tags)),
+    managedNodeGroups: desiredNodegroups(topology).map((ng) => eksctlNodegroup(ng, names.region, names.tags)),
   };
   return [
     `# eksctl ClusterConfig for KartStream lab ${names.lab}, rendered from infra/topology.yaml.`,

@@ -1,5 +1,5 @@
 // Renders the lab's network and IAM as one CloudFormation template (plain JSON, no macros):
-// a VPC over the topology's availability zones with public, private and data subnets, internet
+// a VPC over the topology's zones (one public, private and data subnet in each), internet
 // gateway, NAT (one, or one per AZ), route tables, security groups, and the IAM roles and bastion
 // from network-stack-iam.ts. Every resource carries the lab's tags. Pure: same input, same template.
 import type { Topology } from '../topology/schema.ts';
@@ -24,9 +24,8 @@ export const SUBNET_TIERS = ['public', 'private', 'data'] as const;
 export type SubnetTier = (typeof SUBNET_TIERS)[number];
 export const VPC_CIDR = '10.0.0.0/16';
 
-const AZ_LETTERS = ['A', 'B', 'C'] as const;
 const TIER_NAME: Record<SubnetTier, string> = { public: 'Public', private: 'Private', data: 'Data' };
-// Non-overlapping CIDRs per tier and AZ index: public /20s, private /19s (most pods), data /20s.
+// Non-overlapping CIDRs per tier and zone position (0-2): public /20s, private /19s (most pods), data /20s.
 const subnetCidr = (tier: SubnetTier, az: number): string =>
   tier === 'public'
     ? `10.0.${az * 16}.0/20`
@@ -34,27 +33,26 @@ const subnetCidr = (tier: SubnetTier, az: number): string =>
       ? `10.0.${64 + az * 32}.0/19`
       : `10.0.${160 + az * 16}.0/20`;
 
-export const subnetLogicalId = (tier: SubnetTier, az: number): string =>
-  `${TIER_NAME[tier]}Subnet${AZ_LETTERS[az]}`;
+/** A subnet's logical id: its tier and its zone's letter (`PrivateSubnetB` for zone b). */
+export const subnetLogicalId = (tier: SubnetTier, zone: string): string =>
+  `${TIER_NAME[tier]}Subnet${zone.toUpperCase()}`;
 /** The stack output that lists a tier's subnet ids, comma-separated. */
 export const subnetOutput = (tier: SubnetTier): string => `${TIER_NAME[tier]}SubnetIds`;
 
 export interface NetworkOptions {
   names: PromoteNames;
   natMode: NatMode;
-  /** Zone names, one per AZ of the topology; absent: the region's first zones (Fn::GetAZs). */
+  /** Zone names, one per zone of the topology (checked with EC2); absent: the stack's region plus the letter. */
   zones?: string[];
 }
 
 const ref = (id: string) => ({ Ref: id });
-const azCount = (topology: Topology) => topology.eks.availabilityZones;
 
 // The whole template: network, security groups, IAM and bastion, with outputs the EKS calls use.
 export const renderNetworkStack = (topology: Topology, options: NetworkOptions): CfnTemplate => {
   const { names, natMode } = options;
   const tags = (suffix: string, extra: Record<string, string> = {}) =>
     tagList({ Name: `kartstream-${names.lab}-${suffix}`, ...names.tags, ...extra });
-  const azs = Array.from({ length: azCount(topology) }, (_, i) => i);
   const resources: Record<string, CfnResource> = {
     Vpc: {
       Type: 'AWS::EC2::VPC',
@@ -85,10 +83,10 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
     },
   };
 
-  for (const az of azs) {
-    const letter = AZ_LETTERS[az] ?? String(az);
+  for (const [az, zone] of topology.zones.entries()) {
+    const letter = zone.toUpperCase();
     for (const tier of SUBNET_TIERS) {
-      const id = subnetLogicalId(tier, az);
+      const id = subnetLogicalId(tier, zone);
       const elbRole: Record<string, string> =
         tier === 'public' ? { 'kubernetes.io/role/elb': '1' } : { 'kubernetes.io/role/internal-elb': '1' };
       resources[id] = {
@@ -96,7 +94,7 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
         Properties: {
           VpcId: ref('Vpc'),
           CidrBlock: subnetCidr(tier, az),
-          AvailabilityZone: options.zones?.[az] ?? { 'Fn::Select': [az, { 'Fn::GetAZs': '' }] },
+          AvailabilityZone: options.zones?.[az] ?? { 'Fn::Sub': `\${AWS::Region}${zone}` },
           // Managed node groups in public subnets need public IPs to join the cluster.
           MapPublicIpOnLaunch: tier === 'public',
           Tags: tags(`${tier}-${letter.toLowerCase()}`, { 'kartstream:tier': tier, ...elbRole }),
@@ -108,7 +106,7 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
         Properties: { SubnetId: ref(id), RouteTableId: ref(table) },
       };
     }
-    // One NAT gateway in the first AZ, or one per AZ (an AZ outage then keeps egress elsewhere).
+    // One NAT gateway in the first zone, or one per zone (a zone outage then keeps egress elsewhere).
     if (natMode === 'per-az' || az === 0) {
       resources[`NatEip${letter}`] = {
         Type: 'AWS::EC2::EIP',
@@ -119,12 +117,13 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
         Type: 'AWS::EC2::NatGateway',
         Properties: {
           AllocationId: { 'Fn::GetAtt': [`NatEip${letter}`, 'AllocationId'] },
-          SubnetId: ref(subnetLogicalId('public', az)),
+          SubnetId: ref(subnetLogicalId('public', zone)),
           Tags: tags(`nat-${letter.toLowerCase()}`),
         },
       };
     }
-    const nat = natMode === 'per-az' ? `NatGateway${letter}` : 'NatGatewayA';
+    const nat =
+      natMode === 'per-az' ? `NatGateway${letter}` : `NatGateway${(topology.zones[0] ?? 'a').toUpperCase()}`;
     for (const tier of ['private', 'data'] as const) {
       const table = `${TIER_NAME[tier]}RouteTable${letter}`;
       resources[table] = {
@@ -173,7 +172,7 @@ export const renderNetworkStack = (topology: Topology, options: NetworkOptions):
   Object.assign(resources, iamResources(names, tags));
 
   const join = (tier: SubnetTier) => ({
-    'Fn::Join': [',', azs.map((az) => ref(subnetLogicalId(tier, az)))],
+    'Fn::Join': [',', topology.zones.map((zone) => ref(subnetLogicalId(tier, zone)))],
   });
   return {
     AWSTemplateFormatVersion: '2010-09-09',

@@ -3,7 +3,7 @@
 import { canonicalJson, diffTemplates, isEmptyDiff } from './template-diff.ts';
 import type { CfnTemplate } from './network-stack.ts';
 import type { AddonSpec, ClusterSpec, NodegroupSpec, StackOutputs } from './eks-spec.ts';
-import { tierSubnets } from './eks-spec.ts';
+import { nodegroupSubnets } from './eks-spec.ts';
 import { NAT_TAG, type NatMode, type PromoteNames } from './names.ts';
 import type { Observed, ObservedNodegroup } from './observe.ts';
 
@@ -118,9 +118,9 @@ export const nodegroupChanges = (spec: NodegroupSpec, ng: ObservedNodegroup, out
   if (!sameSet(ng.instanceTypes, [spec.instanceType]))
     replace.push(`instance type ${ng.instanceTypes.join(',')} → ${spec.instanceType}`);
   if (ng.amiType && ng.amiType !== spec.amiType) replace.push(`AMI type ${ng.amiType} → ${spec.amiType}`);
-  const subnets = outputs ? tierSubnets(outputs, spec.subnetTier) : [];
+  const subnets = outputs ? nodegroupSubnets(spec, outputs) : [];
   if (subnets.length && !sameSet(ng.subnets, subnets))
-    replace.push(`subnets → the ${spec.subnetTier} tier's`);
+    replace.push(`subnets → the ${spec.subnetTier} tier's in zones ${spec.zones.join(', ')}`);
   const s = ng.scaling;
   const want = spec.scaling;
   if (!s || s.minSize !== want.minSize || s.maxSize !== want.maxSize || s.desiredSize !== want.desiredSize)
@@ -133,7 +133,7 @@ export const nodegroupChanges = (spec: NodegroupSpec, ng: ObservedNodegroup, out
 };
 
 const describeSpec = (spec: NodegroupSpec) =>
-  `${spec.instanceType} ×${spec.scaling.desiredSize} (min ${spec.scaling.minSize}, max ${spec.scaling.maxSize}), ${spec.subnetTier} subnets, ${spec.taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(',')}`;
+  `${spec.instanceType} ×${spec.scaling.desiredSize} (min ${spec.scaling.minSize}, max ${spec.scaling.maxSize}), ${spec.subnetTier} subnets in zones ${spec.zones.join(', ')}, ${spec.taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(',')}`;
 
 const nodegroupItems = (desired: Desired, observed: Observed): PlanItem[] => {
   const items: PlanItem[] = desired.nodegroups.map((spec) => {

@@ -91,7 +91,7 @@ export const costOf = (ctx: PromoteContext, desired: Desired): CostEstimate =>
         publicIp: n.subnetTier === 'public',
       })),
       natMode: desired.natMode,
-      availabilityZones: ctx.topology.eks.availabilityZones,
+      availabilityZones: ctx.topology.zones.length,
       bastionInstanceType: BASTION_INSTANCE_TYPE,
     },
     loadPrices(),
@@ -106,7 +106,7 @@ export const computePlan = async (
   await checkInstanceTypes(ctx.clients, ctx.topology);
   const [observed, zones] = await Promise.all([
     observe(ctx.clients, ctx.names),
-    pickZones(ctx.clients, ctx.topology.eks.availabilityZones),
+    pickZones(ctx.clients, ctx.topology.zones),
   ]);
   const desired = desiredState(ctx, observed, zones, who);
   const items = planItems(desired, observed);

@@ -25,8 +25,8 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
       ? 'every Deployment available'
       : `${names.length === 1 ? 'Deployment' : 'Deployments'} ${listed(names)} available`,
   podsOnPool: ({ selector, pool }) => `every pod matching ${selector} on pool ${pool}`,
-  noPodsOn: ({ node, pool, selector }) =>
-    `no pods${matching(selector)} on ${node !== undefined ? `node ${node}` : `pool ${pool ?? '?'}`}`,
+  noPodsOn: ({ node, pool, zone, selector }) =>
+    `no pods${matching(selector)} ${node !== undefined ? `on node ${node}` : zone !== undefined ? `in zone ${zone}` : `on pool ${pool ?? '?'}`}`,
   nodesReady: ({ pool, count }) => `${plural(count, 'Ready node')} in ${pool}`,
   pendingPods: (args) => `${pendingBounds(args)}${matching(args.selector)}`,
   alert: ({ name, state, labels }) => {
@@ -43,6 +43,10 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
   monitoringAnswers: ({ part, answers }) =>
     `${part === 'prometheus' ? 'Prometheus' : 'Alertmanager'} ${answers ? 'answers' : 'does not answer'}`,
   learnerRan: ({ pattern }) => `you ran a command matching /${pattern}/`,
+  spreadAcrossZones: ({ names, all, zones = 2 }) =>
+    `${all || !names?.length ? 'every Deployment' : listed(names)} available with Ready pods in at least ${zones} zones`,
+  deploymentsServing: ({ names, all }) =>
+    `${all || !names?.length ? 'every Deployment' : listed(names)} serving from at least one available pod`,
 };
 
 /** The check kinds that have a sentence (all of them; tests hold the map to the schema). */

@@ -36,6 +36,7 @@ const ACTION_POOLS: { [K in ActionName]: (args: ActionArgs<K>) => Found } = {
   removeToleration: none,
   restoreShop: none,
   wait: none,
+  failZone: none,
 };
 
 const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
@@ -53,6 +54,8 @@ const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
   httpFails: none,
   monitoringAnswers: none,
   learnerRan: none,
+  spreadAcrossZones: none,
+  deploymentsServing: none,
 };
 
 const poolsOfAction = (action: Action): Found => {

@@ -39,6 +39,7 @@ const duration = z
   .string()
   .regex(/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/, 'a duration such as "30s", "5m" or "1m30s"');
 const count = z.int().min(0).max(5000);
+const zoneLetter = z.string().regex(/^[a-f]$/, 'a zone letter of the topology, such as "a"');
 const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU quantity such as "1" or "500m"');
 const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/, 'a memory quantity such as "512Mi"');
 const pattern = text('a regular expression such as "kubectl get pods"').superRefine((value, ctx) => {
@@ -129,28 +130,37 @@ export const actionArguments = {
   removeToleration: z.strictObject({ deployment: k8sName }),
   restoreShop: noArguments,
   wait: z.strictObject({ for: duration }),
+  failZone: z.strictObject({ zone: zoneLetter }),
 };
 
 // ---- checks -----------------------------------------------------------------------------------
+
+// Deployments by `names: [...]` or `all: true`, exactly one of them.
+const deploymentChoice = <T extends { names?: string[]; all?: boolean }>(c: T, ctx: Ctx) => {
+  if (c.names === undefined && c.all !== true)
+    problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
+  else if (c.names !== undefined && c.all !== undefined)
+    problem(ctx, 'got both names and all, expected one of them', ['all']);
+};
 
 /** The argument schema of every check, by name. */
 export const checkArguments = {
   deploymentsAvailable: z
     .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
-    .superRefine((c, ctx) => {
-      if (c.names === undefined && c.all !== true)
-        problem(ctx, 'got neither names nor all: true, expected names: [...] or all: true');
-      else if (c.names !== undefined && c.all !== undefined)
-        problem(ctx, 'got both names and all, expected one of them', ['all']);
-    }),
+    .superRefine(deploymentChoice),
   podsOnPool: z.strictObject({ selector: podSelector, pool: poolName }),
   noPodsOn: z
-    .strictObject({ node: nodeName.optional(), pool: poolName.optional(), selector: podSelector.optional() })
+    .strictObject({
+      node: nodeName.optional(),
+      pool: poolName.optional(),
+      zone: zoneLetter.optional(),
+      selector: podSelector.optional(),
+    })
     .superRefine((c, ctx) => {
-      if (c.node === undefined && c.pool === undefined)
-        problem(ctx, 'got neither node nor pool, expected node or pool');
-      else if (c.node !== undefined && c.pool !== undefined)
-        problem(ctx, 'got both node and pool, expected one of them', ['pool']);
+      const given = (['node', 'pool', 'zone'] as const).filter((k) => c[k] !== undefined);
+      if (given.length === 0) problem(ctx, 'got neither node, pool nor zone, expected one of them');
+      else if (given.length > 1)
+        problem(ctx, `got both ${given[0]} and ${given[1]}, expected one of them`, [given[1] ?? '']);
     }),
   nodesReady: z.strictObject({ pool: poolName, count }),
   pendingPods: z
@@ -193,6 +203,16 @@ export const checkArguments = {
     answers: z.boolean(),
   }),
   learnerRan: z.strictObject({ pattern }),
+  spreadAcrossZones: z
+    .strictObject({
+      names: listOf(k8sName, 1, 'name').optional(),
+      all: z.boolean().optional(),
+      zones: z.int().min(2).max(6).optional(),
+    })
+    .superRefine(deploymentChoice),
+  deploymentsServing: z
+    .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
+    .superRefine(deploymentChoice),
 };
 
 // ---- one-key mappings -------------------------------------------------------------------------

@@ -33,7 +33,9 @@ export type Action =
   | { removeToleration: { deployment: string } }
   /** Re-applies the shop's manifests (server-side apply), undoing changes to what KartStream manages. */
   | { restoreShop: Record<string, never> }
-  | { wait: { for: Duration } };
+  | { wait: { for: Duration } }
+  /** Every node of a zone (a letter of the topology's zones), across pools. */
+  | { failZone: { zone: string } };
 
 export type ActionName = Action extends infer A ? (A extends Record<infer K, unknown> ? K : never) : never;
 
@@ -46,7 +48,7 @@ export type CompareOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export type Check =
   | { deploymentsAvailable: { names?: string[]; all?: boolean } }
   | { podsOnPool: { selector: string; pool: string } }
-  | { noPodsOn: { node?: string; pool?: string; selector?: string } }
+  | { noPodsOn: { node?: string; pool?: string; zone?: string; selector?: string } }
   | { nodesReady: { pool: string; count: number } }
   | { pendingPods: { min?: number; max?: number; selector?: string } }
   | { alert: { name: string; state: 'firing' | 'resolved'; labels?: Record<string, string> } }
@@ -56,7 +58,11 @@ export type Check =
   | { http: { path: string; status: number; method?: 'GET' | 'POST' } }
   | { httpFails: { path: string; method?: 'GET' | 'POST' } }
   | { monitoringAnswers: { part: MonitoringPart; answers: boolean } }
-  | { learnerRan: { pattern: string } };
+  | { learnerRan: { pattern: string } }
+  /** Each Deployment is available with Ready pods in at least `zones` zones and a zone spread constraint. */
+  | { spreadAcrossZones: { names?: string[]; all?: boolean; zones?: number } }
+  /** Each Deployment has at least one Ready pod: it still serves, whatever its replica count. */
+  | { deploymentsServing: { names?: string[]; all?: boolean } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;
 

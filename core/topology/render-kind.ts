@@ -1,7 +1,9 @@
 // Renders the topology as a kind cluster config (kind.x-k8s.io/v1alpha4): one worker per pool
-// node, labelled through kind's `labels` field and tainted through a JoinConfiguration patch.
+// node, labelled (pool, zone, region) through kind's `labels` field and tainted through a
+// JoinConfiguration patch. The control plane has no zone: it is no pool's node, as on EKS.
 import { stringify } from 'yaml';
 import type { Pool, Topology } from './schema.ts';
+import { zoneLabels } from './zones.ts';
 
 export interface KindNode {
   role: 'control-plane' | 'worker';
@@ -55,10 +57,10 @@ export const renderKindConfig = (
       : {}),
   }));
   const workers: KindNode[] = topology.pools.flatMap((pool) =>
-    Array.from({ length: pool.nodes }, () => ({
+    Array.from({ length: pool.nodes }, (_, i) => ({
       role: 'worker' as const,
       ...image,
-      labels: { ...pool.labels },
+      labels: { ...pool.labels, ...zoneLabels(topology, pool, i + 1) },
       kubeadmConfigPatches: [taintPatch(pool)],
     })),
   );

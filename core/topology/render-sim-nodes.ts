@@ -1,10 +1,8 @@
 // Renders the topology's pools as Node objects for the sim backend, where KWOK plays their
-// kubelets: same labels and taints as on kind and EKS, with the pool's simulated capacity.
+// kubelets: same labels, taints and zones as on kind and EKS, with the pool's simulated capacity.
 import type { V1Node } from '@kubernetes/client-node';
 import type { Pool, Topology } from './schema.ts';
-
-/** Zones the simulated nodes are spread over, like EKS node groups over two AZs. */
-const ZONES = ['zone-a', 'zone-b', 'zone-c'];
+import { zoneLabels } from './zones.ts';
 
 // Node names read like the pool they belong to: backend-1, backend-2, ...
 export const simNodeName = (pool: string, index: number): string => `${pool}-${index}`;
@@ -12,7 +10,6 @@ export const simNodeName = (pool: string, index: number): string => `${pool}-${i
 // One simulated Node; `index` is 1-based within its pool.
 export const renderSimNode = (topology: Topology, pool: Pool, index: number): V1Node => {
   const name = simNodeName(pool.name, index);
-  const zone = ZONES[(index - 1) % topology.eks.availabilityZones] ?? 'zone-a';
   const resources = {
     cpu: pool.capacity.cpu,
     memory: pool.capacity.memory,
@@ -36,7 +33,7 @@ export const renderSimNode = (topology: Topology, pool: Pool, index: number): V1
         'kubernetes.io/os': 'linux',
         'kubernetes.io/arch': 'amd64',
         'node.kubernetes.io/instance-type': pool.eks.instanceType,
-        'topology.kubernetes.io/zone': zone,
+        ...zoneLabels(topology, pool, index),
         type: 'kwok',
       },
     },

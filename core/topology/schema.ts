@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const REQUIRED_POOLS = ['frontend', 'backend', 'database', 'monitoring'] as const;
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 export const SUBNET_TIERS = ['public', 'private', 'data'] as const;
+/** Zone letters as AWS names zones within a region (eu-west-1a): at most six in any region. */
+export const ZONE_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 /** The label and taint key that places workloads on a pool. */
 export const POOL_KEY = 'pool';
 
@@ -29,9 +31,13 @@ const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t3.medium"');
 
+const zoneLetter = z.enum(ZONE_LETTERS);
+
 const poolSchema = z.strictObject({
   name: dnsLabel,
   nodes: z.int().min(0).max(5000),
+  /** The zones this pool's nodes spread over, round-robin (absent: every zone of the topology). */
+  zones: z.array(zoneLetter).min(1).optional(),
   labels: z.record(labelKey, labelValue),
   taint: z.strictObject({
     key: labelKey,
@@ -68,11 +74,21 @@ export const topologySchema = z
     eks: z.strictObject({
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"'),
       kubernetesVersion: z.string().regex(/^1\.\d+$/, 'a Kubernetes minor version such as "1.33"'),
-      availabilityZones: z.int().min(2).max(3),
     }),
+    /** The zones of the lab, as letters of eks.region's zones (a -> eu-west-1a); EKS needs two or three. */
+    zones: z.array(zoneLetter).min(2).max(3),
     pools: z.array(poolSchema).min(1),
   })
   .superRefine((topology, ctx) => {
+    topology.zones.forEach((zone, i) => {
+      const first = topology.zones.indexOf(zone);
+      if (first < i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['zones', i],
+          message: `got "${zone}" again, expected each zone once (it is already zones[${first}])`,
+        });
+    });
     const seen = new Map<string, number>();
     topology.pools.forEach((pool, i) => {
       const at = (...rest: PropertyKey[]) => ['pools', i, ...rest];
@@ -85,6 +101,20 @@ export const topologySchema = z
         });
       }
       seen.set(pool.name, i);
+      pool.zones?.forEach((zone, j) => {
+        if (!topology.zones.includes(zone))
+          ctx.addIssue({
+            code: 'custom',
+            path: at('zones', j),
+            message: `unknown zone "${zone}", expected one of the topology's zones (${topology.zones.join(', ')})`,
+          });
+        else if (pool.zones?.indexOf(zone) !== j)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('zones', j),
+            message: `got "${zone}" again, expected each zone once`,
+          });
+      });
       if (pool.labels[POOL_KEY] !== pool.name) {
         ctx.addIssue({
           code: 'custom',

@@ -5,6 +5,7 @@ import { breakPods } from './break-pods.ts';
 import { deleteObjects } from './delete.ts';
 import { deletePods } from './delete-pods.ts';
 import { failNode } from './fail-node.ts';
+import { failZone } from './fail-zone.ts';
 import { healNode } from './heal-node.ts';
 import { healPods } from './heal-pods.ts';
 import { patch } from './patch.ts';
@@ -30,4 +31,5 @@ export const ACTIONS: ActionTable = {
   removeToleration,
   restoreShop,
   wait,
+  failZone,
 };

@@ -66,6 +66,29 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
         clients.apps.patchNamespacedDeployment({ name, namespace, body: ops }, jsonPatch),
       ),
     );
+    // Likewise spread constraints a learner added (zone-outage): the manifests have none to take back.
+    const spreadInManifests = new Set(
+      scaleBack
+        .filter((o) => (o as V1Deployment).spec?.template.spec?.topologySpreadConstraints?.length)
+        .map((o) => o.metadata?.name),
+    );
+    const spread = ctx.store
+      .deployments(namespace)
+      .filter(
+        (d) => d.spec?.template.spec?.topologySpreadConstraints?.length && !spreadInManifests.has(d.metadata?.name),
+      );
+    await Promise.all(
+      spread.map((d) =>
+        clients.apps.patchNamespacedDeployment(
+          {
+            name: d.metadata?.name ?? '',
+            namespace,
+            body: { spec: { template: { spec: { topologySpreadConstraints: null } } } },
+          },
+          mergePatch,
+        ),
+      ),
+    );
     await backend.healPods(lab, namespace, '');
     return `re-applied the shop's ${objects.length} objects`;
   },

@@ -3,6 +3,7 @@ import { alertRule } from './alert-rule.ts';
 import { alert } from './alert.ts';
 import type { CheckTable } from './check-handler.ts';
 import { deploymentsAvailable } from './deployments-available.ts';
+import { deploymentsServing } from './deployments-serving.ts';
 import { event } from './event.ts';
 import { http } from './http.ts';
 import { httpFails } from './http-fails.ts';
@@ -13,6 +14,7 @@ import { nodesReady } from './nodes-ready.ts';
 import { pendingPods } from './pending-pods.ts';
 import { podsOnPool } from './pods-on-pool.ts';
 import { promql } from './promql.ts';
+import { spreadAcrossZones } from './spread-across-zones.ts';
 
 export const CHECKS: CheckTable = {
   deploymentsAvailable,
@@ -28,4 +30,6 @@ export const CHECKS: CheckTable = {
   httpFails,
   monitoringAnswers,
   learnerRan,
+  spreadAcrossZones,
+  deploymentsServing,
 };

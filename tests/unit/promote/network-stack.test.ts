@@ -130,14 +130,24 @@ describe('renderNetworkStack', () => {
     expect(renderNetworkStack(topology, { names, natMode: 'single', zones })).toEqual(single);
   });
 
-  it('uses Fn::GetAZs when no zones are given (export)', () => {
+  it("names the zone by the stack's region and the topology's letter when no zones are given (export)", () => {
     const t = renderNetworkStack(topology, { names, natMode: 'single' });
-    expect(props(t, 'PublicSubnetB').AvailabilityZone).toEqual({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] });
+    expect(props(t, 'PublicSubnetB').AvailabilityZone).toEqual({ 'Fn::Sub': '${AWS::Region}b' });
+  });
+
+  it("puts each zone's subnets in that zone, named by its letter", () => {
+    const t = renderNetworkStack({ ...topology, zones: ['a', 'c'] }, { names, natMode: 'per-az' });
+    expect(props(t, 'DataSubnetC').AvailabilityZone).toEqual({ 'Fn::Sub': '${AWS::Region}c' });
+    expect(t.Resources.DataSubnetB).toBeUndefined();
+    expect(t.Resources.NatGatewayC).toBeDefined();
+    expect(t.Outputs.PrivateSubnetIds?.Value).toEqual({
+      'Fn::Join': [',', [{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetC' }]],
+    });
   });
 
   it('is accepted by cfn-lint, in both NAT modes', async () => {
     // W3010 ("avoid hardcoding availability zones") is the one check left out: apply names the
-    // zones on purpose (the plan shows them). The exported template uses Fn::GetAZs and passes all.
+    // zones on purpose (the plan shows them). The exported template names them from its region and passes all.
     const zonesNamed = ['--ignore-checks', 'W3010'];
     expect(await cfnLint(single, zonesNamed)).toEqual({ exitCode: 0, output: '' });
     expect(await cfnLint(perAz, zonesNamed)).toEqual({ exitCode: 0, output: '' });

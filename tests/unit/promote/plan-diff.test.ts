@@ -71,7 +71,7 @@ describe('planItems', () => {
       Object.keys(desired.template.Resources).length,
     );
     expect(items.find((i) => i.resource === 'node group' && i.name === 'frontend')?.details[0]).toBe(
-      't3.medium ×2 (min 1, max 3), public subnets, pool=frontend:NO_SCHEDULE',
+      't3.medium ×2 (min 1, max 3), public subnets in zones a, b, pool=frontend:NO_SCHEDULE',
     );
   });
 

@@ -68,6 +68,7 @@ const BACKENDS: Record<string, string[]> = {
   'network-policy': ['sim', 'kind'],
   'slo-burn': ['sim'],
   'monitoring-blind': ['sim', 'kind'],
+  'zone-outage': ['sim', 'kind'],
 };
 /** The scenarios that judge the shop from the shopper's side, through the frontend. */
 const ASKS_THE_FRONTEND = ['network-policy'];
@@ -94,6 +95,13 @@ describe.each(Object.keys(BACKENDS))('%s', (id) => {
       }),
       ...everyCheck(loaded()).flatMap((c) =>
         'deploymentsAvailable' in c ? (c.deploymentsAvailable.names ?? []) : [],
+      ),
+      ...everyCheck(loaded()).flatMap((c) =>
+        'spreadAcrossZones' in c
+          ? (c.spreadAcrossZones.names ?? [])
+          : 'deploymentsServing' in c
+            ? (c.deploymentsServing.names ?? [])
+            : [],
       ),
       ...everyCheck(loaded()).flatMap((c) => ('event' in c && c.event.object ? [c.event.object] : [])),
       ...everyCheck(loaded()).flatMap((c) =>
@@ -136,7 +144,8 @@ describe.each(Object.keys(BACKENDS))('%s', (id) => {
     const { rollback } = loaded().scenario;
     expect(rollback.map(actionName)).toContain('restoreShop');
     const failsNodes =
-      everyAction(loaded()).some((a) => 'failNode' in a) || /kartstream node fail/.test(solutions(loaded()));
+      everyAction(loaded()).some((a) => 'failNode' in a || 'failZone' in a) ||
+      /kartstream (node|zone) fail/.test(solutions(loaded()));
     if (failsNodes) expect(rollback.map(actionName)).toContain('healNode');
     const scaled = new Set([
       ...everyAction(loaded()).flatMap((a) => ('scalePool' in a ? [a.scalePool.pool] : [])),

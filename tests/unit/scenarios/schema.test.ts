@@ -23,6 +23,7 @@ const CATALOG_IDS = [
   'network-policy',
   'scale-to-zero',
   'slo-burn',
+  'zone-outage',
 ];
 const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
 
@@ -57,6 +58,7 @@ describe('the shipped scenarios', () => {
       ['intermediate', 'network-policy'],
       ['intermediate', 'scale-to-zero'],
       ['advanced', 'slo-burn'],
+      ['advanced', 'zone-outage'],
     ]);
     for (const { file, scenario } of listed) expect(file).toBe(join(SCENARIOS_DIR, `${scenario.id}.yaml`));
   });

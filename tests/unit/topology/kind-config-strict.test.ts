@@ -75,7 +75,11 @@ const expectDefaultTopology = (cluster: DecodedCluster) => {
   for (const worker of workers) {
     const pool = worker.labels?.pool ?? '(none)';
     perPool[pool] = (perPool[pool] ?? 0) + 1;
-    expect(worker.labels).toEqual({ pool });
+    expect(worker.labels).toEqual({
+      pool,
+      'topology.kubernetes.io/region': 'eu-west-1',
+      'topology.kubernetes.io/zone': expect.stringMatching(/^eu-west-1[ab]$/),
+    });
     expect(worker.kubeadmConfigPatches).toHaveLength(1);
     const patch = worker.kubeadmConfigPatches?.[0] ?? '';
     const doc = parse(patch) as Record<string, unknown>;

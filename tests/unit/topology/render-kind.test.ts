@@ -28,6 +28,26 @@ describe('renderKindConfig', () => {
     }
   });
 
+  it('gives every worker its zone and region labels, a pool spread over the zones; the control plane none', async () => {
+    const config = renderKindConfig(await loadTopology(), { name: 'lab' });
+    const zoneOf = (role: string) =>
+      config.nodes
+        .filter((n) => n.role === role)
+        .map((n) => [n.labels?.pool, n.labels?.['topology.kubernetes.io/zone']]);
+    expect(zoneOf('worker')).toEqual([
+      ['frontend', 'eu-west-1a'],
+      ['frontend', 'eu-west-1b'],
+      ['backend', 'eu-west-1a'],
+      ['backend', 'eu-west-1b'],
+      ['database', 'eu-west-1a'],
+      ['monitoring', 'eu-west-1a'],
+    ]);
+    expect(
+      config.nodes.filter((n) => n.role === 'worker').map((n) => n.labels?.['topology.kubernetes.io/region']),
+    ).toEqual(Array(6).fill('eu-west-1'));
+    expect(zoneOf('control-plane')).toEqual([[undefined, undefined]]);
+  });
+
   it('maps the frontend NodePort to the host on loopback only, once', async () => {
     const topology = await loadTopology();
     const config = renderKindConfig(topology, { name: 'lab' });

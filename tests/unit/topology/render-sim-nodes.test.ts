@@ -30,12 +30,19 @@ describe('renderSimNodes', () => {
     }
   });
 
-  it('spreads a pool over the availability zones', async () => {
+  it("spreads each pool over the topology's zones, named like the region's, with the region label", async () => {
     const nodes = renderSimNodes(await loadTopology());
-    const backend = nodes.filter((n) => n.metadata?.labels?.pool === 'backend');
-    expect(backend.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual([
-      'zone-a',
-      'zone-b',
-    ]);
+    expect(nodes.map((n) => [n.metadata?.name, n.metadata?.labels?.['topology.kubernetes.io/zone']])).toEqual(
+      [
+        ['frontend-1', 'eu-west-1a'],
+        ['frontend-2', 'eu-west-1b'],
+        ['backend-1', 'eu-west-1a'],
+        ['backend-2', 'eu-west-1b'],
+        ['database-1', 'eu-west-1a'],
+        ['monitoring-1', 'eu-west-1a'],
+      ],
+    );
+    for (const node of nodes)
+      expect(node.metadata?.labels?.['topology.kubernetes.io/region']).toBe('eu-west-1');
   });
 });
