@@ -39,6 +39,10 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
   event: ({ reason, object }) => `a ${reason} event${object ? ` for ${object}` : ''}`,
   http: ({ path, status, method }) => `the shop answers ${method === 'POST' ? 'POST ' : ''}${path} with HTTP ${status}`,
   learnerRan: ({ pattern }) => `you ran a command matching /${pattern}/`,
+  nodesCordoned: ({ pool, count, drained }) =>
+    `${plural(count, drained ? 'drained node' : 'cordoned node')} in ${pool}`,
+  disruptionBudget: ({ selector, minAvailable }) =>
+    `a PodDisruptionBudget keeps at least ${plural(minAvailable, 'pod')} matching ${selector} and allows an eviction now`,
 };
 
 /** The check kinds that have a sentence (all of them; tests hold the map to the schema). */

@@ -35,6 +35,10 @@ const ACTION_POOLS: { [K in ActionName]: (args: ActionArgs<K>) => Found } = {
   removeToleration: none,
   restoreShop: none,
   wait: none,
+  setLoad: none,
+  deleteAll: none,
+  drainNode: none,
+  uncordonNode: poolArg,
 };
 
 const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
@@ -50,6 +54,8 @@ const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
   event: none,
   http: none,
   learnerRan: none,
+  nodesCordoned: poolArg,
+  disruptionBudget: none,
 };
 
 const poolsOfAction = (action: Action): Found => {

@@ -56,6 +56,13 @@ type Ctx = z.core.$RefinementCtx;
 const problem = (ctx: Ctx, message: string, path: PropertyKey[] = []) =>
   ctx.addIssue({ code: 'custom', message, path });
 
+// Exactly one of two optional arguments.
+const oneOf = (ctx: Ctx, args: Record<string, unknown>, a: string, b: string) => {
+  if (args[a] === undefined && args[b] === undefined) problem(ctx, `got neither ${a} nor ${b}, expected one of them`);
+  else if (args[a] !== undefined && args[b] !== undefined)
+    problem(ctx, `got both ${a} and ${b}, expected one of them`, [b]);
+};
+
 // A list of at least `min` items, counted in words: `got 1 step, expected at least 2 steps`.
 const listOf = <T extends z.ZodType>(item: T, min: number, noun: string) =>
   z.array(item).superRefine((items, ctx) => {
@@ -128,6 +135,14 @@ export const actionArguments = {
   removeToleration: z.strictObject({ deployment: k8sName }),
   restoreShop: noArguments,
   wait: z.strictObject({ for: duration }),
+  setLoad: z.strictObject({ users: z.int().min(0).max(1000) }),
+  deleteAll: z.strictObject({ kind: z.enum(['HorizontalPodAutoscaler', 'PodDisruptionBudget']) }),
+  drainNode: z
+    .strictObject({ node: nodeName.optional(), selector: podSelector.optional() })
+    .superRefine((a, ctx) => oneOf(ctx, a, 'node', 'selector')),
+  uncordonNode: z
+    .strictObject({ node: nodeName.optional(), pool: poolName.optional() })
+    .superRefine((a, ctx) => oneOf(ctx, a, 'node', 'pool')),
 };
 
 // ---- checks -----------------------------------------------------------------------------------
@@ -184,6 +199,8 @@ export const checkArguments = {
     method: z.enum(['GET', 'POST']).optional(),
   }),
   learnerRan: z.strictObject({ pattern }),
+  nodesCordoned: z.strictObject({ pool: poolName, count, drained: z.boolean().optional() }),
+  disruptionBudget: z.strictObject({ selector: podSelector, minAvailable: z.int().min(1).max(1000) }),
 };
 
 // ---- one-key mappings -------------------------------------------------------------------------

@@ -31,7 +31,14 @@ export type Action =
   | { removeToleration: { deployment: string } }
   /** Re-applies the shop's manifests (server-side apply), undoing changes to what KartStream manages. */
   | { restoreShop: Record<string, never> }
-  | { wait: { for: Duration } };
+  | { wait: { for: Duration } }
+  /** The loadgenerator's simulated users (its USERS). */
+  | { setLoad: { users: number } }
+  /** Every object of that kind in the shop's namespace (what a learner made) is deleted. */
+  | { deleteAll: { kind: 'HorizontalPodAutoscaler' | 'PodDisruptionBudget' } }
+  /** Cordon and evict, as `kubectl drain`: a node, or the node that runs a shop pod matching `selector`. */
+  | { drainNode: { node?: string; selector?: string } }
+  | { uncordonNode: { node?: string; pool?: string } };
 
 export type ActionName = Action extends infer A ? (A extends Record<infer K, unknown> ? K : never) : never;
 
@@ -49,7 +56,9 @@ export type Check =
   | { promql: { query: string; op: CompareOp; value: number } }
   | { event: { reason: string; object?: string } }
   | { http: { path: string; status: number; method?: 'GET' | 'POST' } }
-  | { learnerRan: { pattern: string } };
+  | { learnerRan: { pattern: string } }
+  | { nodesCordoned: { pool: string; count: number; drained?: boolean } }
+  | { disruptionBudget: { selector: string; minAvailable: number } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;
 

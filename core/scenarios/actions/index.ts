@@ -2,7 +2,9 @@
 import type { ActionTable } from './action-handler.ts';
 import { apply } from './apply.ts';
 import { breakPods } from './break-pods.ts';
+import { deleteAll } from './delete-all.ts';
 import { deletePods } from './delete-pods.ts';
+import { drainNode } from './drain-node.ts';
 import { failNode } from './fail-node.ts';
 import { healNode } from './heal-node.ts';
 import { healPods } from './heal-pods.ts';
@@ -11,7 +13,9 @@ import { removeToleration } from './remove-toleration.ts';
 import { restoreShop } from './restore-shop.ts';
 import { scaleDeployment } from './scale-deployment.ts';
 import { scalePool } from './scale-pool.ts';
+import { setLoad } from './set-load.ts';
 import { setUsage } from './set-usage.ts';
+import { uncordonNode } from './uncordon-node.ts';
 import { wait } from './wait.ts';
 
 export const ACTIONS: ActionTable = {
@@ -28,4 +32,8 @@ export const ACTIONS: ActionTable = {
   removeToleration,
   restoreShop,
   wait,
+  setLoad,
+  deleteAll,
+  drainNode,
+  uncordonNode,
 };

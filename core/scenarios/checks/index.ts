@@ -3,10 +3,12 @@ import { alertRule } from './alert-rule.ts';
 import { alert } from './alert.ts';
 import type { CheckTable } from './check-handler.ts';
 import { deploymentsAvailable } from './deployments-available.ts';
+import { disruptionBudget } from './disruption-budget.ts';
 import { event } from './event.ts';
 import { http } from './http.ts';
 import { learnerRan } from './learner-ran.ts';
 import { noPodsOn } from './no-pods-on.ts';
+import { nodesCordoned } from './nodes-cordoned.ts';
 import { nodesReady } from './nodes-ready.ts';
 import { pendingPods } from './pending-pods.ts';
 import { podsOnPool } from './pods-on-pool.ts';
@@ -24,4 +26,6 @@ export const CHECKS: CheckTable = {
   event,
   http,
   learnerRan,
+  nodesCordoned,
+  disruptionBudget,
 };

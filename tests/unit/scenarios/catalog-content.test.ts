@@ -52,16 +52,32 @@ const everyCheck = (l: LoadedScenario): Check[] => [
 ];
 const solutions = (l: LoadedScenario) => l.scenario.steps.map((s) => s.solution).join('\n');
 
-describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-placement'])('%s', (id) => {
+// Where each scenario runs (sim and kind unless said here), and which ask the shop over HTTP.
+const BACKENDS: Record<string, string[]> = {
+  failover: ['sim', 'kind', 'external'],
+  // its latency is the sim traffic model's Istio metrics, which kind has without a mesh
+  'cpu-pressure': ['sim'],
+};
+const USE_HTTP = ['unsafe-drain'];
+
+describe.each([
+  'failover',
+  'scale-to-zero',
+  'alerting',
+  'bad-rollout',
+  'lost-placement',
+  'cpu-pressure',
+  'unsafe-drain',
+])('%s', (id) => {
   const loaded = () => {
     const found = catalog.find((l) => l.scenario.id === id);
     if (!found) throw new Error(`${id} is not in the catalog`);
     return found;
   };
 
-  it('runs on sim and kind (failover also on attached clusters), with no http check', () => {
-    expect(loaded().scenario.backends).toEqual(id === 'failover' ? ['sim', 'kind', 'external'] : ['sim', 'kind']);
-    expect(everyCheck(loaded()).map(checkName)).not.toContain('http');
+  it('runs where it says (sim and kind, unless noted), with an http check only where noted', () => {
+    expect(loaded().scenario.backends).toEqual(BACKENDS[id] ?? ['sim', 'kind']);
+    expect(everyCheck(loaded()).map(checkName).includes('http')).toBe(USE_HTTP.includes(id));
   });
 
   it('names only Deployments of the shop', () => {
@@ -123,6 +139,16 @@ describe.each(['failover', 'scale-to-zero', 'alerting', 'bad-rollout', 'lost-pla
     ]);
     for (const pool of scaled)
       expect(rollback).toContainEqual({ scalePool: { pool, nodes: poolNodes.get(pool) } });
+    const drains =
+      everyAction(loaded()).some((a) => 'drainNode' in a) || /kubectl (drain|cordon) /.test(solutions(loaded()));
+    if (drains) expect(rollback.map(actionName)).toContain('uncordonNode');
+    // what a learner creates that the shop's manifests do not have, restoreShop leaves: delete it
+    if (/kubectl create (poddisruptionbudget|pdb) |kind: PodDisruptionBudget/.test(solutions(loaded())))
+      expect(rollback).toContainEqual({ deleteAll: { kind: 'PodDisruptionBudget' } });
+    if (/kubectl autoscale /.test(solutions(loaded()) + loaded().scenario.steps.map((st) => st.text).join('\n')))
+      expect(rollback.slice(0, rollback.findIndex((a) => 'restoreShop' in a))).toContainEqual({
+        deleteAll: { kind: 'HorizontalPodAutoscaler' },
+      });
   });
 
   it('teaches: objectives, 2-3 hints per step, a solution, a debrief', () => {

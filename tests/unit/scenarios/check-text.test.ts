@@ -25,7 +25,9 @@ describe('checkText', () => {
     expect(checks.length).toBeGreaterThan(10);
     for (const check of checks) {
       const text = checkText(check);
-      expect(text).not.toMatch(/[{}"]|undefined/);
+      // a PromQL query keeps its own braces and quotes (label matchers)
+      const prose = 'promql' in check ? text.replace(check.promql.query, 'QUERY') : text;
+      expect(prose).not.toMatch(/[{}"]|undefined/);
       expect(text.length).toBeGreaterThan(5);
     }
   });
@@ -54,6 +56,12 @@ describe('checkText', () => {
     [{ event: { reason: 'FailedScheduling', object: 'checkoutservice' } }, 'a FailedScheduling event for checkoutservice'],
     [{ http: { path: '/', status: 200 } }, 'the shop answers / with HTTP 200'],
     [{ learnerRan: { pattern: 'kubectl get pods' } }, 'you ran a command matching /kubectl get pods/'],
+    [{ nodesCordoned: { pool: 'backend', count: 0 } }, '0 cordoned nodes in backend'],
+    [{ nodesCordoned: { pool: 'backend', count: 1, drained: true } }, '1 drained node in backend'],
+    [
+      { disruptionBudget: { selector: 'app=productcatalogservice', minAvailable: 1 } },
+      'a PodDisruptionBudget keeps at least 1 pod matching app=productcatalogservice and allows an eviction now',
+    ],
   ])('says %j as "%s"', (check, sentence) => {
     expect(checkText(check)).toBe(sentence);
   });

@@ -14,7 +14,15 @@ import { displayPath } from '../../../core/validation/load-yaml-file.ts';
 
 const corpus = join(import.meta.dirname, '../../fixtures/scenarios');
 const invalidFiles = readdirSync(corpus).filter((f) => f.startsWith('invalid-'));
-const CATALOG_IDS = ['alerting', 'bad-rollout', 'failover', 'lost-placement', 'scale-to-zero'];
+const CATALOG_IDS = [
+  'alerting',
+  'bad-rollout',
+  'cpu-pressure',
+  'failover',
+  'lost-placement',
+  'scale-to-zero',
+  'unsafe-drain',
+];
 const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
 
 const rejection = async (promise: Promise<unknown>): Promise<KartStreamError> => {
@@ -37,14 +45,16 @@ describe('the shipped scenarios', () => {
     }
   });
 
-  it('listScenarios returns the five, by level then id', async () => {
+  it('listScenarios returns them by level then id', async () => {
     const listed = await listScenarios();
     expect(listed.map((l) => [l.scenario.level, l.scenario.id])).toEqual([
       ['beginner', 'failover'],
       ['beginner', 'lost-placement'],
       ['intermediate', 'alerting'],
       ['intermediate', 'bad-rollout'],
+      ['intermediate', 'cpu-pressure'],
       ['intermediate', 'scale-to-zero'],
+      ['intermediate', 'unsafe-drain'],
     ]);
     for (const { file, scenario } of listed) expect(file).toBe(join(SCENARIOS_DIR, `${scenario.id}.yaml`));
   });
