@@ -3,7 +3,7 @@
 // until none is left. DaemonSet and static (mirror) pods stay, as they do with kubectl.
 import type { V1Pod } from '@kubernetes/client-node';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { sleep } from '../tasks/wait.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { apiStatus, type KubeClients } from './kube-client.ts';
 import { mergePatch } from './patch-options.ts';
 
