@@ -47,6 +47,10 @@ const SENTENCES: { [K in CheckName]: (args: ArgsOf<K>) => string } = {
     `${all || !names?.length ? 'every Deployment' : listed(names)} available with Ready pods in at least ${zones} zones`,
   deploymentsServing: ({ names, all }) =>
     `${all || !names?.length ? 'every Deployment' : listed(names)} serving from at least one available pod`,
+  nodesCordoned: ({ pool, count, drained }) =>
+    `${plural(count, drained ? 'drained node' : 'cordoned node')} in ${pool}`,
+  disruptionBudget: ({ selector, minAvailable }) =>
+    `a PodDisruptionBudget keeps at least ${plural(minAvailable, 'pod')} matching ${selector} and allows an eviction now`,
 };
 
 /** The check kinds that have a sentence (all of them; tests hold the map to the schema). */

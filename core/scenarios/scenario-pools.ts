@@ -37,6 +37,10 @@ const ACTION_POOLS: { [K in ActionName]: (args: ActionArgs<K>) => Found } = {
   restoreShop: none,
   wait: none,
   failZone: none,
+  setLoad: none,
+  deleteAll: none,
+  drainNode: none,
+  uncordonNode: poolArg,
 };
 
 const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
@@ -56,6 +60,8 @@ const CHECK_POOLS: { [K in CheckName]: (args: CheckArgs<K>) => Found } = {
   learnerRan: none,
   spreadAcrossZones: none,
   deploymentsServing: none,
+  nodesCordoned: poolArg,
+  disruptionBudget: none,
 };
 
 const poolsOfAction = (action: Action): Found => {

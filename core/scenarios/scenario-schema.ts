@@ -57,6 +57,13 @@ type Ctx = z.core.$RefinementCtx;
 const problem = (ctx: Ctx, message: string, path: PropertyKey[] = []) =>
   ctx.addIssue({ code: 'custom', message, path });
 
+// Exactly one of two optional arguments.
+const oneOf = (ctx: Ctx, args: Record<string, unknown>, a: string, b: string) => {
+  if (args[a] === undefined && args[b] === undefined) problem(ctx, `got neither ${a} nor ${b}, expected one of them`);
+  else if (args[a] !== undefined && args[b] !== undefined)
+    problem(ctx, `got both ${a} and ${b}, expected one of them`, [b]);
+};
+
 // A list of at least `min` items, counted in words: `got 1 step, expected at least 2 steps`.
 const listOf = <T extends z.ZodType>(item: T, min: number, noun: string) =>
   z.array(item).superRefine((items, ctx) => {
@@ -131,6 +138,14 @@ export const actionArguments = {
   restoreShop: noArguments,
   wait: z.strictObject({ for: duration }),
   failZone: z.strictObject({ zone: zoneLetter }),
+  setLoad: z.strictObject({ users: z.int().min(0).max(1000) }),
+  deleteAll: z.strictObject({ kind: z.enum(['HorizontalPodAutoscaler', 'PodDisruptionBudget']) }),
+  drainNode: z
+    .strictObject({ node: nodeName.optional(), selector: podSelector.optional() })
+    .superRefine((a, ctx) => oneOf(ctx, a, 'node', 'selector')),
+  uncordonNode: z
+    .strictObject({ node: nodeName.optional(), pool: poolName.optional() })
+    .superRefine((a, ctx) => oneOf(ctx, a, 'node', 'pool')),
 };
 
 // ---- checks -----------------------------------------------------------------------------------
@@ -213,6 +228,8 @@ export const checkArguments = {
   deploymentsServing: z
     .strictObject({ names: listOf(k8sName, 1, 'name').optional(), all: z.boolean().optional() })
     .superRefine(deploymentChoice),
+  nodesCordoned: z.strictObject({ pool: poolName, count, drained: z.boolean().optional() }),
+  disruptionBudget: z.strictObject({ selector: podSelector, minAvailable: z.int().min(1).max(1000) }),
 };
 
 // ---- one-key mappings -------------------------------------------------------------------------

@@ -35,7 +35,14 @@ export type Action =
   | { restoreShop: Record<string, never> }
   | { wait: { for: Duration } }
   /** Every node of a zone (a letter of the topology's zones), across pools. */
-  | { failZone: { zone: string } };
+  | { failZone: { zone: string } }
+  /** The loadgenerator's simulated users (its USERS). */
+  | { setLoad: { users: number } }
+  /** Every object of that kind in the shop's namespace (what a learner made) is deleted. */
+  | { deleteAll: { kind: 'HorizontalPodAutoscaler' | 'PodDisruptionBudget' } }
+  /** Cordon and evict, as `kubectl drain`: a node, or the node that runs a shop pod matching `selector`. */
+  | { drainNode: { node?: string; selector?: string } }
+  | { uncordonNode: { node?: string; pool?: string } };
 
 export type ActionName = Action extends infer A ? (A extends Record<infer K, unknown> ? K : never) : never;
 
@@ -62,7 +69,9 @@ export type Check =
   /** Each Deployment is available with Ready pods in at least `zones` zones and a zone spread constraint. */
   | { spreadAcrossZones: { names?: string[]; all?: boolean; zones?: number } }
   /** Each Deployment has at least one Ready pod: it still serves, whatever its replica count. */
-  | { deploymentsServing: { names?: string[]; all?: boolean } };
+  | { deploymentsServing: { names?: string[]; all?: boolean } }
+  | { nodesCordoned: { pool: string; count: number; drained?: boolean } }
+  | { disruptionBudget: { selector: string; minAvailable: number } };
 
 export type CheckName = Check extends infer C ? (C extends Record<infer K, unknown> ? K : never) : never;
 

@@ -2,9 +2,9 @@
 // kubelet stops posting status; a stopped one could come back with a new IP and break the cluster,
 // kind#2045). Scale-in is cordon + drain + pause, scale-out is unpause + uncordon: kind cannot add
 // or remove nodes of a running cluster, so a pool only moves between 0 and its created size.
-import type { V1Pod } from '@kubernetes/client-node';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
-import { apiStatus, type KubeClients } from '../../kube/kube-client.ts';
+import { drainNode as drainNodeOf, setUnschedulable } from '../../kube/drain-node.ts';
+import type { KubeClients } from '../../kube/kube-client.ts';
 import { isNodeReady } from '../../kube/readiness.ts';
 import type { LabContext } from '../cluster-backend.ts';
 import { listLabContainers, type LabContainer } from './containers.ts';
@@ -12,10 +12,8 @@ import { containerArgs, runContainerCli } from './container-cli.ts';
 import type { EngineProvider } from './engine-endpoint.ts';
 import { kindNodeNames, labKindConfig } from './nodes.ts';
 import type Docker from 'dockerode';
-import { mergePatch } from '../../kube/patch-options.ts';
 import { sleep } from '../../tasks/wait.ts';
 
-const DRAIN_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 120_000;
 
 export interface NodeActionContext {
@@ -79,52 +77,13 @@ export const unpauseNode = async (ctx: NodeActionContext, node: string): Promise
   await runContainerCli(ctx.provider, containerArgs.unpause(node), ctx.log);
 };
 
-const setUnschedulable = (ctx: NodeActionContext, node: string, unschedulable: boolean) =>
-  ctx.clients.core.patchNode({ name: node, body: { spec: { unschedulable } } }, mergePatch);
-
-// Pods a drain leaves alone, as kubectl drain does: DaemonSet pods and static (mirror) pods.
-const staysOnNode = (pod: V1Pod) =>
-  pod.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet') ||
-  pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined;
-
-const podsOn = async (ctx: NodeActionContext, node: string) =>
-  (await ctx.clients.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items.filter(
-    (p) => !staysOnNode(p),
-  );
-
 /** Cordons a node and evicts its pods (PodDisruptionBudgets are obeyed), waiting until they are gone. */
-export const drainNode = async (ctx: NodeActionContext, node: string): Promise<void> => {
-  await setUnschedulable(ctx, node, true);
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  for (;;) {
-    const pods = await podsOn(ctx, node);
-    if (pods.length === 0) return;
-    if (Date.now() > deadline)
-      throw new KartStreamError('timeout', `failed to drain ${node}: ${pods.length} pods are still there`, {
-        details: pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`),
-      });
-    for (const pod of pods.filter((p) => !p.metadata?.deletionTimestamp)) {
-      const name = pod.metadata?.name ?? '';
-      const namespace = pod.metadata?.namespace ?? '';
-      await ctx.clients.core
-        .createNamespacedPodEviction({
-          name,
-          namespace,
-          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
-        })
-        .then(() => ctx.log(`evicted ${namespace}/${name} from ${node}`))
-        .catch((error: unknown) => {
-          // 429: a PodDisruptionBudget says not now; 404: already gone. Both are retried or done.
-          if (apiStatus(error) !== 429 && apiStatus(error) !== 404) throw error;
-        });
-    }
-    await sleep(1000);
-  }
-};
+export const drainNode = (ctx: NodeActionContext, node: string): Promise<void> =>
+  drainNodeOf(ctx.clients, node, ctx.log);
 
 /** Uncordons a node and waits until it reports Ready again. */
 export const uncordonWhenReady = async (ctx: NodeActionContext, node: string): Promise<void> => {
-  await setUnschedulable(ctx, node, false);
+  await setUnschedulable(ctx.clients, node, false);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!isNodeReady(await ctx.clients.core.readNode({ name: node }))) {
     if (Date.now() > deadline)

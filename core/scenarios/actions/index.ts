@@ -3,7 +3,9 @@ import type { ActionTable } from './action-handler.ts';
 import { apply } from './apply.ts';
 import { breakPods } from './break-pods.ts';
 import { deleteObjects } from './delete.ts';
+import { deleteAll } from './delete-all.ts';
 import { deletePods } from './delete-pods.ts';
+import { drainNode } from './drain-node.ts';
 import { failNode } from './fail-node.ts';
 import { failZone } from './fail-zone.ts';
 import { healNode } from './heal-node.ts';
@@ -13,7 +15,9 @@ import { removeToleration } from './remove-toleration.ts';
 import { restoreShop } from './restore-shop.ts';
 import { scaleDeployment } from './scale-deployment.ts';
 import { scalePool } from './scale-pool.ts';
+import { setLoad } from './set-load.ts';
 import { setUsage } from './set-usage.ts';
+import { uncordonNode } from './uncordon-node.ts';
 import { wait } from './wait.ts';
 
 export const ACTIONS: ActionTable = {
@@ -32,4 +36,8 @@ export const ACTIONS: ActionTable = {
   restoreShop,
   wait,
   failZone,
+  setLoad,
+  deleteAll,
+  drainNode,
+  uncordonNode,
 };

@@ -4,12 +4,14 @@ import { alert } from './alert.ts';
 import type { CheckTable } from './check-handler.ts';
 import { deploymentsAvailable } from './deployments-available.ts';
 import { deploymentsServing } from './deployments-serving.ts';
+import { disruptionBudget } from './disruption-budget.ts';
 import { event } from './event.ts';
 import { http } from './http.ts';
 import { httpFails } from './http-fails.ts';
 import { learnerRan } from './learner-ran.ts';
 import { monitoringAnswers } from './monitoring-answers.ts';
 import { noPodsOn } from './no-pods-on.ts';
+import { nodesCordoned } from './nodes-cordoned.ts';
 import { nodesReady } from './nodes-ready.ts';
 import { pendingPods } from './pending-pods.ts';
 import { podsOnPool } from './pods-on-pool.ts';
@@ -32,4 +34,6 @@ export const CHECKS: CheckTable = {
   learnerRan,
   spreadAcrossZones,
   deploymentsServing,
+  nodesCordoned,
+  disruptionBudget,
 };

@@ -66,7 +66,15 @@ describe('checks', () => {
   it('the monitoring checks are the ones that read Prometheus or Alertmanager', () => {
     expect([...MONITORING_CHECKS].sort()).toEqual(['alert', 'alertRule', 'monitoringAnswers', 'promql']);
     // and those a step re-reads on a tick: monitoring, and the shop over HTTP
-    expect([...POLLED_CHECKS].sort()).toEqual(['alert', 'alertRule', 'http', 'httpFails', 'monitoringAnswers', 'promql']);
+    expect([...POLLED_CHECKS].sort()).toEqual([
+      'alert',
+      'alertRule',
+      'disruptionBudget',
+      'http',
+      'httpFails',
+      'monitoringAnswers',
+      'promql',
+    ]);
     expect(cannotCheck({ promql: { query: 'up', op: '>', value: 0 } }, 'kind', false)).toBe(
       'the lab runs without monitoring',
     );

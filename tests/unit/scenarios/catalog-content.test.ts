@@ -69,9 +69,12 @@ const BACKENDS: Record<string, string[]> = {
   'slo-burn': ['sim'],
   'monitoring-blind': ['sim', 'kind'],
   'zone-outage': ['sim', 'kind'],
+  // its latency is the sim traffic model's Istio series, which kind lacks without a mesh
+  'cpu-pressure': ['sim'],
+  'unsafe-drain': ['sim', 'kind'],
 };
 /** The scenarios that judge the shop from the shopper's side, through the frontend. */
-const ASKS_THE_FRONTEND = ['network-policy'];
+const ASKS_THE_FRONTEND = ['network-policy', 'unsafe-drain'];
 
 describe.each(Object.keys(BACKENDS))('%s', (id) => {
   const loaded = () => {
@@ -153,6 +156,16 @@ describe.each(Object.keys(BACKENDS))('%s', (id) => {
     ]);
     for (const pool of scaled)
       expect(rollback).toContainEqual({ scalePool: { pool, nodes: poolNodes.get(pool) } });
+    const drains =
+      everyAction(loaded()).some((a) => 'drainNode' in a) || /kubectl (drain|cordon) /.test(solutions(loaded()));
+    if (drains) expect(rollback.map(actionName)).toContain('uncordonNode');
+    // what a learner creates that the shop's manifests do not have, restoreShop leaves: delete it
+    if (/kubectl create (poddisruptionbudget|pdb) |kind: PodDisruptionBudget/.test(solutions(loaded())))
+      expect(rollback).toContainEqual({ deleteAll: { kind: 'PodDisruptionBudget' } });
+    if (/kubectl autoscale /.test(solutions(loaded()) + loaded().scenario.steps.map((st) => st.text).join('\n')))
+      expect(rollback.slice(0, rollback.findIndex((a) => 'restoreShop' in a))).toContainEqual({
+        deleteAll: { kind: 'HorizontalPodAutoscaler' },
+      });
   });
 
   it('teaches: objectives, 2-3 hints per step, a solution, a debrief', () => {

@@ -25,8 +25,9 @@ describe('checkText', () => {
     expect(checks.length).toBeGreaterThan(10);
     for (const check of checks) {
       const text = checkText(check);
-      // a PromQL check quotes its query, label matchers and all
-      expect('promql' in check ? text.replace(check.promql.query, '') : text).not.toMatch(/[{}"]|undefined/);
+      // a PromQL query keeps its own braces and quotes (label matchers)
+      const prose = 'promql' in check ? text.replace(check.promql.query, 'QUERY') : text;
+      expect(prose).not.toMatch(/[{}"]|undefined/);
       expect(text.length).toBeGreaterThan(5);
     }
   });
@@ -59,6 +60,12 @@ describe('checkText', () => {
     [{ monitoringAnswers: { part: 'prometheus', answers: false } }, 'Prometheus does not answer'],
     [{ monitoringAnswers: { part: 'alertmanager', answers: true } }, 'Alertmanager answers'],
     [{ learnerRan: { pattern: 'kubectl get pods' } }, 'you ran a command matching /kubectl get pods/'],
+    [{ nodesCordoned: { pool: 'backend', count: 0 } }, '0 cordoned nodes in backend'],
+    [{ nodesCordoned: { pool: 'backend', count: 1, drained: true } }, '1 drained node in backend'],
+    [
+      { disruptionBudget: { selector: 'app=productcatalogservice', minAvailable: 1 } },
+      'a PodDisruptionBudget keeps at least 1 pod matching app=productcatalogservice and allows an eviction now',
+    ],
   ])('says %j as "%s"', (check, sentence) => {
     expect(checkText(check)).toBe(sentence);
   });

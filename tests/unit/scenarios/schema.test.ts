@@ -17,12 +17,14 @@ const invalidFiles = readdirSync(corpus).filter((f) => f.startsWith('invalid-'))
 const CATALOG_IDS = [
   'alerting',
   'bad-rollout',
+  'cpu-pressure',
   'failover',
   'lost-placement',
   'monitoring-blind',
   'network-policy',
   'scale-to-zero',
   'slo-burn',
+  'unsafe-drain',
   'zone-outage',
 ];
 const defaultPools = poolsOf(DEFAULT_TOPOLOGY_FILE, await loadTopology());
@@ -54,9 +56,11 @@ describe('the shipped scenarios', () => {
       ['beginner', 'lost-placement'],
       ['intermediate', 'alerting'],
       ['intermediate', 'bad-rollout'],
+      ['intermediate', 'cpu-pressure'],
       ['intermediate', 'monitoring-blind'],
       ['intermediate', 'network-policy'],
       ['intermediate', 'scale-to-zero'],
+      ['intermediate', 'unsafe-drain'],
       ['advanced', 'slo-burn'],
       ['advanced', 'zone-outage'],
     ]);
