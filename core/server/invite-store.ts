@@ -108,6 +108,14 @@ export const readInvites = async (lab: string): Promise<StoredInvite[]> => {
 const writeInvites = (lab: string, invites: StoredInvite[]): Promise<void> =>
   writePrivateJson(invitesFile(lab), { invites } satisfies InvitesDocument);
 
+// Changes within this process run one at a time per lab, so two invites made at once both stay.
+const queues = new Map<string, Promise<unknown>>();
+const oneAtATime = <T>(lab: string, change: () => Promise<T>): Promise<T> => {
+  const next = (queues.get(lab) ?? Promise.resolve()).catch(() => undefined).then(change);
+  queues.set(lab, next);
+  return next;
+};
+
 export interface InviteRequest {
   person: string;
   role: string;
@@ -119,67 +127,69 @@ export const createInvite = async (
   lab: string,
   request: InviteRequest,
   now = Date.now(),
-): Promise<{ invite: StoredInvite; token: string }> => {
-  const parsed = createInviteInput.safeParse({ lab, ...request });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = String(issue?.path[0] ?? 'input');
-    throw new KartStreamError(
-      'invalid-input',
-      `invalid --${field} ${JSON.stringify(request[field as keyof InviteRequest])}`,
-      {
-        details: [issue?.message ?? ''],
-        fix:
-          field === 'role'
-            ? 'use --role facilitator, commander, operator, scribe or observer'
-            : `give another --${field}`,
-      },
-    );
-  }
-  const { person, role, expires } = parsed.data;
-  const ms = expiryMs(expires);
-  const invites = await readInvites(lab);
-  const taken = invites.find((i) => i.person === person && inviteState(i, now) === 'active');
-  if (taken)
-    throw new KartStreamError(
-      'conflict',
-      `${person} already has an active invite (${taken.id}) to lab ${lab}`,
-      {
-        fix: `revoke it first: kartstream invite revoke --name ${lab} ${taken.id}`,
-      },
-    );
-  const token = newToken();
-  const invite: StoredInvite = {
-    id: randomBytes(4).toString('hex'),
-    person,
-    role,
-    tokenSha256: hashToken(token),
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + ms).toISOString(),
-  };
-  await writeInvites(lab, [...invites, invite]);
-  return { invite, token };
-};
+): Promise<{ invite: StoredInvite; token: string }> =>
+  oneAtATime(lab, async () => {
+    const parsed = createInviteInput.safeParse({ lab, ...request });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = String(issue?.path[0] ?? 'input');
+      throw new KartStreamError(
+        'invalid-input',
+        `invalid --${field} ${JSON.stringify(request[field as keyof InviteRequest])}`,
+        {
+          details: [issue?.message ?? ''],
+          fix:
+            field === 'role'
+              ? 'use --role facilitator, commander, operator, scribe or observer'
+              : `give another --${field}`,
+        },
+      );
+    }
+    const { person, role, expires } = parsed.data;
+    const ms = expiryMs(expires);
+    const invites = await readInvites(lab);
+    const taken = invites.find((i) => i.person === person && inviteState(i, now) === 'active');
+    if (taken)
+      throw new KartStreamError(
+        'conflict',
+        `${person} already has an active invite (${taken.id}) to lab ${lab}`,
+        {
+          fix: `revoke it first: kartstream invite revoke --name ${lab} ${taken.id}`,
+        },
+      );
+    const token = newToken();
+    const invite: StoredInvite = {
+      id: randomBytes(4).toString('hex'),
+      person,
+      role,
+      tokenSha256: hashToken(token),
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + ms).toISOString(),
+    };
+    await writeInvites(lab, [...invites, invite]);
+    return { invite, token };
+  });
 
 /** Revokes the invite with this id, or the active invite of this person. */
-export const revokeInvite = async (lab: string, which: string, now = Date.now()): Promise<StoredInvite> => {
-  const invites = await readInvites(lab);
-  const target =
-    invites.find((i) => i.id === which) ??
-    invites.find((i) => i.person === which && inviteState(i, now) === 'active');
-  if (!target)
-    throw new KartStreamError('not-found', `lab ${lab} has no invite ${JSON.stringify(which)}`, {
-      details: invites
-        .filter((i) => inviteState(i, now) === 'active')
-        .map((i) => `${i.id}  ${i.person} (${i.role})`),
-      fix: `see the invites with: kartstream invite list --name ${lab}`,
-    });
-  if (!target.revokedAt) {
-    target.revokedAt = new Date(now).toISOString();
-    await writeInvites(lab, invites);
-  }
-  return target;
-};
+export const revokeInvite = (lab: string, which: string, now = Date.now()): Promise<StoredInvite> =>
+  oneAtATime(lab, async () => {
+    const invites = await readInvites(lab);
+    const target =
+      invites.find((i) => i.id === which) ??
+      invites.find((i) => i.person === which && inviteState(i, now) === 'active');
+    if (!target)
+      throw new KartStreamError('not-found', `lab ${lab} has no invite ${JSON.stringify(which)}`, {
+        details: invites
+          .filter((i) => inviteState(i, now) === 'active')
+          .map((i) => `${i.id}  ${i.person} (${i.role})`),
+        fix: `see the invites with: kartstream invite list --name ${lab}`,
+      });
+    if (!target.revokedAt) {
+      target.revokedAt = new Date(now).toISOString();
+      await writeInvites(lab, invites);
+    }
+    return target;
+  });
 
 /**
  * The server's view of a lab's invites: re-read when the file changes (checked on every lookup

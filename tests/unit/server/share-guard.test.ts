@@ -1,5 +1,6 @@
 // The share listener's own rules: only `ADDR:PORT` over HTTPS, only invite tokens, never the
 // loopback token; and the address it picks or accepts.
+import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../core/contract/roles.ts';
 import { checkListenerRequest, newToken } from '../../../core/server/request-guard.ts';
@@ -83,14 +84,8 @@ describe('the share address', () => {
   });
 
   it('defaults to the first non-loopback address, IPv4 before IPv6, never link-local IPv6', () => {
-    const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) => ({
-      address,
-      family,
-      internal,
-      netmask: '',
-      mac: '',
-      cidr: null,
-    });
+    const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false): NetworkInterfaceInfo =>
+      ({ address, family, internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as NetworkInterfaceInfo;
     expect(
       defaultShareAddress({
         lo: [nic('127.0.0.1', 'IPv4', true)],
