@@ -14,6 +14,7 @@ import { LabsView, type LabTask } from './views/LabsView.tsx';
 import { MapView } from './views/map/MapView.tsx';
 import { PromoteView } from './views/PromoteView.tsx';
 import { ScenariosView } from './views/ScenariosView.tsx';
+import { ShareView } from './views/ShareView.tsx';
 
 const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'labs', label: 'Labs', icon: '▤' },
@@ -22,6 +23,7 @@ const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'alerts', label: 'Alerts', icon: '⚠' },
   { view: 'dashboards', label: 'Dashboards', icon: '▥' },
   { view: 'promote', label: 'Promote', icon: '☁' },
+  { view: 'share', label: 'Share', icon: '⇄' },
 ];
 
 /** While a lab is being created its state changes on the server: look again this often. */
@@ -104,6 +106,8 @@ export const App = () => {
         onOpenMap={(name) => go('map', name)}
       />
     );
+  // Sharing is of the lab the server was started for, whether or not it has been created yet.
+  else if (view === 'share') main = <ShareView lab={lab ?? info.data?.defaultLab ?? 'kartstream'} />;
   else if (!lab) main = <NoLab onCreate={() => go('labs', undefined)} />;
   else if (view === 'map') main = <MapView lab={lab} />;
   else if (view === 'scenarios') main = <ScenariosView lab={lab} />;
