@@ -3,7 +3,7 @@
 // request-guard.ts first (token, Host, Origin); the URL layout is core/contract/endpoints.ts.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,8 +12,8 @@ import { labName } from '../contract/inputs.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../contract/terminal-protocol.ts';
 import { appRouter, MAX_REQUEST_BYTES, type ApiContext } from '../contract/router.ts';
 import { callerHas, SOCKET_CAPABILITY, type Caller } from '../contract/roles.ts';
-import type { EngineServices, KartStreamServices } from '../contract/services.ts';
-import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
+import type { EngineServices } from '../contract/services.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import {
   checkListenerRequest,
   loopbackRules,
@@ -22,6 +22,7 @@ import {
   type Verdict,
 } from './request-guard.ts';
 import { serveRendererFile } from './renderer-assets.ts';
+import { withTypedErrors } from './typed-errors.ts';
 import { openShareListener, type ShareListener, type ShareOptions } from './share-listener.ts';
 import { createShareService } from './share-service.ts';
 
@@ -70,64 +71,6 @@ const securityHeaders = (connectSources: string): Record<string, string> => ({
   // The page, its assets and the API all live under a per-launch token: nothing is worth caching.
   'Cache-Control': 'no-store',
 });
-
-const TRPC_CODES: Partial<Record<string, TRPC_ERROR_CODE_KEY>> = {
-  'invalid-input': 'BAD_REQUEST',
-  'invalid-topology': 'BAD_REQUEST',
-  'invalid-manifests': 'BAD_REQUEST',
-  'not-found': 'NOT_FOUND',
-  conflict: 'CONFLICT',
-  timeout: 'TIMEOUT',
-  canceled: 'CLIENT_CLOSED_REQUEST',
-  'missing-binary': 'PRECONDITION_FAILED',
-  'backend-unavailable': 'PRECONDITION_FAILED',
-};
-
-// An engine error becomes a TRPCError with a matching HTTP status; the router's errorFormatter
-// reads the KartStreamError back from `cause` into `data.wire`.
-const asTrpcError = (error: unknown): unknown =>
-  isKartStreamError(error)
-    ? new TRPCError({
-        code: TRPC_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR',
-        message: error.message,
-        cause: error,
-      })
-    : error;
-
-async function* typedIterable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw asTrpcError(error);
-  }
-}
-
-/** The services with every thrown engine error (from a promise or a stream) typed for tRPC. */
-const withTypedErrors = (services: KartStreamServices): KartStreamServices => {
-  const area = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(obj, prop) {
-        const value: unknown = Reflect.get(obj, prop);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          let result: unknown;
-          try {
-            result = (value as (...a: unknown[]) => unknown).apply(obj, args);
-          } catch (error) {
-            throw asTrpcError(error);
-          }
-          if (result instanceof Promise)
-            return result.catch((error: unknown) => Promise.reject(asTrpcError(error)));
-          if (result && typeof result === 'object' && Symbol.asyncIterator in result)
-            return typedIterable(result as AsyncIterable<unknown>);
-          return result;
-        };
-      },
-    });
-  return Object.fromEntries(
-    Object.entries(services).map(([name, impl]) => [name, area(impl as object)]),
-  ) as unknown as KartStreamServices;
-};
 
 const refuse = (res: ServerResponse, status: number): void => {
   res.statusCode = status;

@@ -45,7 +45,6 @@ describe('kartstream serve --share', () => {
   let serve: ResultPromise<{ buffer: false; reject: false }>;
   let loopbackUrl = '';
   let origin = '';
-  let port = 0;
   let fingerprint = '';
   let agent: PinnedAgent;
 
@@ -70,10 +69,9 @@ describe('kartstream serve --share', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^KartStream UI: http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]+\/$/);
     loopbackUrl = lines[0]?.slice('KartStream UI: '.length) ?? '';
-    const share = /^KartStream share: (https:\/\/127\.0\.0\.2:(\d+)) \(lab gameday\)$/.exec(lines[1] ?? '');
+    const share = /^KartStream share: (https:\/\/127\.0\.0\.2:\d+) \(lab gameday\)$/.exec(lines[1] ?? '');
     expect(share, stdout).not.toBeNull();
     origin = share?.[1] ?? '';
-    port = Number(share?.[2]);
     fingerprint = /^Certificate SHA-256: ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$/.exec(lines[2] ?? '')?.[1] ?? '';
     expect(fingerprint, stdout).not.toBe('');
     agent = new PinnedAgent(fingerprint);
