@@ -14,6 +14,7 @@ import { addLogsCommand } from './logs-command.ts';
 import { addScenarioCommands } from './scenario-commands.ts';
 import { addPromoteCommand } from './promote-command.ts';
 import { addServeCommand } from './serve-command.ts';
+import { addInviteCommand } from './invite-command.ts';
 import { addAppCommand } from './app-launcher.ts';
 
 export const buildProgram = (out: Output): Command => {
@@ -33,6 +34,7 @@ export const buildProgram = (out: Output): Command => {
   addScenarioCommands(program, out);
   addPromoteCommand(program, out);
   addServeCommand(program, out);
+  addInviteCommand(program, out);
   addAppCommand(program, out);
   return program;
 };

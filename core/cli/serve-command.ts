@@ -1,8 +1,11 @@
 // `kartstream serve`: the core server for the UI in a browser (and, with the hidden --desktop,
 // for the Electron shell). stdout gets exactly one line, `KartStream UI: <url>`, which the shell
-// and the e2e tests read; everything else goes to stderr and never carries the token.
+// and the e2e tests read; with --share two more follow, `KartStream share: <origin> (lab L)` and
+// `Certificate SHA-256: <fingerprint>` (docs/sharing.md). Everything else goes to stderr and
+// never carries a token.
 import { Option, type Command } from 'commander';
 import { execa } from 'execa';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { wholeNumberOption } from './number-option.ts';
 import type { Output } from './output.ts';
@@ -12,6 +15,9 @@ export interface ServeOptions {
   port?: string;
   open?: boolean;
   desktop?: boolean;
+  share?: boolean;
+  address?: string;
+  sharePort?: string;
 }
 
 /** How to open a URL in the system browser here, or why it cannot be done. */
@@ -86,6 +92,19 @@ export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
           what: 'a port number',
           fix: 'use --port 8080, or leave it out (or --port 0) to get a free port',
         });
+  if (!opts.share && (opts.address !== undefined || opts.sharePort !== undefined))
+    throw new KartStreamError('invalid-input', '--address and --share-port only apply with --share', {
+      fix: 'add --share to share the lab, or leave them out',
+    });
+  const sharePort =
+    opts.sharePort === undefined
+      ? 0
+      : wholeNumberOption('--share-port', opts.sharePort, {
+          min: 0,
+          max: 65535,
+          what: 'a port number',
+          fix: 'use --share-port 8443, or leave it out to get a free port',
+        });
   // The engine is loaded when the command runs, so `--help` stays fast.
   const { ensureRendererBuilt } = await import('../server/renderer-assets.ts');
   const { createServices } = await import('../server/services/index.ts');
@@ -103,6 +122,22 @@ export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
   });
   out.print(`KartStream UI: ${server.url}`);
   out.info(`serving on 127.0.0.1:${server.port} (lab ${defaultLab}); press Ctrl+C to stop`);
+  if (opts.share) {
+    const { checkShareAddress, defaultShareAddress } = await import('../server/share-guard.ts');
+    const address = opts.address === undefined ? defaultShareAddress() : checkShareAddress(opts.address);
+    const share = await server
+      .startSharing({ lab: defaultLab, address, port: sharePort })
+      .catch(async (error: unknown) => {
+        await server.close();
+        await created.close();
+        throw error;
+      });
+    out.print(`KartStream share: ${share.origin} (lab ${defaultLab})`);
+    out.print(`Certificate SHA-256: ${share.fingerprint}`);
+    out.info(
+      `sharing lab ${defaultLab} on ${share.origin}: invite people with \`kartstream invite --name ${defaultLab} --role ROLE --person NAME\`; they check the certificate's SHA-256 against the line above`,
+    );
+  }
   const stop = stopRequested(out);
   if (opts.open) await openBrowser(server.url, out);
   await stop;
@@ -121,6 +156,9 @@ export const addServeCommand = (program: Command, out: Output): void => {
     .option('--name <lab>', 'the lab the UI opens first', DEFAULT_LAB_NAME)
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--open', 'open the UI in the system browser')
+    .option('--share', 'also serve the lab over HTTPS on a network address, to people you invite')
+    .option('--address <ip>', 'with --share: the address to share on (default: the first non-loopback one)')
+    .option('--share-port <n>', 'with --share: the port to share on (default: a free one)')
     .addOption(new Option('--desktop', 'started by the desktop shell').hideHelp())
     .action((opts: ServeOptions) => serve(opts, out));
 };

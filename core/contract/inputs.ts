@@ -1,6 +1,7 @@
 // Every input the core server accepts, validated before anything runs. A bad field comes back
 // as a validation error that names it (see `WireError.fields`).
 import { z } from 'zod';
+import { ROLES } from './roles.ts';
 
 /** Same rule as the CLI's --name: a DNS label of at most 32 characters. */
 export const labName = z
@@ -132,6 +133,25 @@ export const promoteDestroyInput = z
   .object({ lab: labName, confirm: z.string().max(64), region, profile })
   .strict();
 
+/** A person's display name on an invite: letters, digits, spaces and . _ ' -, at most 40. */
+export const personName = z
+  .string()
+  .trim()
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._'-]{0,39}$/u,
+    "a name has letters, digits, spaces and . _ ' -, at most 40 characters",
+  );
+/** How long an invite lasts: minutes (30m), hours (4h) or days (2d), at most 7 days. */
+export const expiresIn = z.string().regex(/^[1-9]\d{0,3}[mhd]$/, 'expected a duration such as 30m, 4h or 2d');
+export const createInviteInput = z
+  .object({ lab: labName, person: personName, role: z.enum(ROLES), expires: expiresIn.default('4h') })
+  .strict();
+export const inviteIdInput = z
+  .object({ lab: labName, id: z.string().regex(/^[a-f0-9]{8}$/, 'expected an invite id') })
+  .strict();
+
+export type CreateInviteInput = z.infer<typeof createInviteInput>;
+export type InviteIdInput = z.infer<typeof inviteIdInput>;
 export type CreateLabInput = z.infer<typeof createLabInput>;
 export type NodeInput = z.infer<typeof nodeInput>;
 export type ScalePoolInput = z.infer<typeof scalePoolInput>;

@@ -4,11 +4,17 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import * as input from './inputs.ts';
+import { CAPABILITIES, callerHas, refusal, type Caller } from './roles.ts';
 import type { KartStreamServices } from './services.ts';
+import type { WhoAmI } from './share-types.ts';
 import type { WireError } from './wire-types.ts';
 
 export interface ApiContext {
   services: KartStreamServices;
+  /** Who sent the request: the local user, or an invite's person and role (roles.ts). */
+  caller: Caller;
+  /** False once the caller's invite is revoked or expired (always true for the local user). */
+  callerValid(): boolean;
 }
 
 /** Pulls `{ code, message, details, fix, logPath }` out of an engine error without importing it. */
@@ -54,7 +60,39 @@ const t = initTRPC.context<ApiContext>().create({
     data: { ...shape.data, stack: undefined, wire: wireErrorOf(error) },
   }),
 });
-const q = t.procedure;
+
+const labOf = (raw: unknown): unknown =>
+  raw && typeof raw === 'object' && 'lab' in raw ? (raw as { lab: unknown }).lab : undefined;
+
+// Every procedure and subscription passes the role table first; a participant also stays in the
+// lab their invite is for. Subscriptions are checked when they start; a revoked invite's sockets
+// are closed by the server.
+const authorized = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+  if (!ctx.callerValid())
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'this invite was revoked or has expired' });
+  const why = refusal(ctx.caller, path);
+  if (why) throw new TRPCError({ code: 'FORBIDDEN', message: why });
+  if (ctx.caller.kind === 'participant') {
+    const lab = labOf(await getRawInput());
+    if (lab !== undefined && lab !== ctx.caller.lab)
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `${ctx.caller.person}'s invite is for lab ${ctx.caller.lab}, not ${String(lab)}`,
+      });
+  }
+  return next();
+});
+const q = t.procedure.use(authorized);
+
+const whoAmI = (caller: Caller): WhoAmI =>
+  caller.kind === 'local'
+    ? { kind: 'local', capabilities: [...CAPABILITIES] }
+    : {
+        kind: 'participant',
+        person: caller.person,
+        role: caller.role,
+        capabilities: CAPABILITIES.filter((c) => callerHas(caller, c)),
+      };
 
 export const appRouter = t.router({
   app: t.router({
@@ -161,6 +199,14 @@ export const appRouter = t.router({
     destroy: q
       .input(input.promoteDestroyInput)
       .mutation(({ ctx, input }) => ctx.services.promote.destroy(input)),
+  }),
+  share: t.router({
+    status: q.input(input.labInput).query(({ ctx, input }) => ctx.services.share.status(input.lab)),
+    whoami: q.query(({ ctx }) => whoAmI(ctx.caller)),
+    invites: q.input(input.labInput).query(({ ctx, input }) => ctx.services.share.invites(input.lab)),
+    invite: q.input(input.createInviteInput).mutation(({ ctx, input }) => ctx.services.share.invite(input)),
+    revoke: q.input(input.inviteIdInput).mutation(({ ctx, input }) => ctx.services.share.revoke(input)),
+    stop: q.mutation(({ ctx }) => ctx.services.share.stop()),
   }),
 });
 

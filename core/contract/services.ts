@@ -6,10 +6,12 @@ import type {
   DashboardInput,
   PanelDataInput,
   BreakPodsInput,
+  CreateInviteInput,
   CreateLabInput,
   DeploymentLogsInput,
   EventsInput,
   HealPodsInput,
+  InviteIdInput,
   NodeInput,
   PromoteDestroyInput,
   PromoteInput,
@@ -45,6 +47,7 @@ import type {
 } from './wire-types.ts';
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 import type { ClusterUsage } from './usage-types.ts';
+import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
 
 export interface Started {
   taskId: string;
@@ -131,4 +134,16 @@ export interface KartStreamServices {
     scale(input: PromoteScaleInput): Promise<Started>;
     destroy(input: PromoteDestroyInput): Promise<Started>;
   };
+  /** Sharing a lab (docs/sharing.md): provided by the core server, which owns the share listener. */
+  share: {
+    status(lab: string): Promise<ShareStatus>;
+    invites(lab: string): Promise<InviteView[]>;
+    invite(input: CreateInviteInput): Promise<CreatedInvite>;
+    revoke(input: InviteIdInput): Promise<InviteView>;
+    /** Closes the share listener and every remote connection at once. */
+    stop(): Promise<void>;
+  };
 }
+
+/** The services built from the engine; the core server adds `share`. */
+export type EngineServices = Omit<KartStreamServices, 'share'>;

@@ -26,3 +26,10 @@ export const labDir = (name: string): string => join(labsDir(), name);
 /** Commands typed in the lab shell (and run by --auto-solve), one JSON object per line. */
 export const commandsFile = (lab: string): string => join(labDir(lab), 'commands.jsonl');
 export const tasksDir = (): string => join(stateHome(), 'tasks');
+/** A lab's sharing state (docs/sharing.md): certificate, private key, invites, the listener. */
+export const shareDir = (lab: string): string => join(labDir(lab), 'share');
+export const shareKeyFile = (lab: string): string => join(shareDir(lab), 'tls-key.pem');
+export const shareCertFile = (lab: string): string => join(shareDir(lab), 'tls-cert.pem');
+export const invitesFile = (lab: string): string => join(shareDir(lab), 'invites.json');
+/** Where a running `serve --share` says it listens, for `kartstream invite`. */
+export const shareListenerFile = (lab: string): string => join(shareDir(lab), 'listener.json');

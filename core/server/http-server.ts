@@ -3,7 +3,7 @@
 // request-guard.ts first (token, Host, Origin); the URL layout is core/contract/endpoints.ts.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -11,13 +11,23 @@ import { basePath } from '../contract/endpoints.ts';
 import { labName } from '../contract/inputs.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../contract/terminal-protocol.ts';
 import { appRouter, MAX_REQUEST_BYTES, type ApiContext } from '../contract/router.ts';
-import type { KartStreamServices } from '../contract/services.ts';
-import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
-import { checkRequest, newToken, type Verdict } from './request-guard.ts';
+import { callerHas, SOCKET_CAPABILITY, type Caller } from '../contract/roles.ts';
+import type { EngineServices } from '../contract/services.ts';
+import { KartStreamError } from '../errors/kartstream-error.ts';
+import {
+  checkListenerRequest,
+  loopbackRules,
+  newToken,
+  type ListenerRules,
+  type Verdict,
+} from './request-guard.ts';
 import { serveRendererFile } from './renderer-assets.ts';
+import { withTypedErrors } from './typed-errors.ts';
+import { openShareListener, type ShareListener, type ShareOptions } from './share-listener.ts';
+import { createShareService } from './share-service.ts';
 
 export interface CoreServerOptions {
-  services: KartStreamServices;
+  services: EngineServices;
   /** The built UI (index.html and assets). */
   rendererDir: string;
   /** 0 or absent: a free port. */
@@ -33,15 +43,19 @@ export interface CoreServer {
   url: string;
   token: string;
   port: number;
+  /** Opens the share listener for a lab (one at a time; docs/sharing.md). */
+  startSharing(options: ShareOptions): Promise<ShareListener>;
+  /** Closes the share listener and every remote connection at once. */
+  stopSharing(): Promise<void>;
   close(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 
-const securityHeaders = (port: number): Record<string, string> => ({
+const securityHeaders = (connectSources: string): Record<string, string> => ({
   'Content-Security-Policy': [
     "default-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    `connect-src 'self' ${connectSources}`,
     "img-src 'self' data:",
     "style-src 'self' 'unsafe-inline'",
     "script-src 'self'",
@@ -57,64 +71,6 @@ const securityHeaders = (port: number): Record<string, string> => ({
   // The page, its assets and the API all live under a per-launch token: nothing is worth caching.
   'Cache-Control': 'no-store',
 });
-
-const TRPC_CODES: Partial<Record<string, TRPC_ERROR_CODE_KEY>> = {
-  'invalid-input': 'BAD_REQUEST',
-  'invalid-topology': 'BAD_REQUEST',
-  'invalid-manifests': 'BAD_REQUEST',
-  'not-found': 'NOT_FOUND',
-  conflict: 'CONFLICT',
-  timeout: 'TIMEOUT',
-  canceled: 'CLIENT_CLOSED_REQUEST',
-  'missing-binary': 'PRECONDITION_FAILED',
-  'backend-unavailable': 'PRECONDITION_FAILED',
-};
-
-// An engine error becomes a TRPCError with a matching HTTP status; the router's errorFormatter
-// reads the KartStreamError back from `cause` into `data.wire`.
-const asTrpcError = (error: unknown): unknown =>
-  isKartStreamError(error)
-    ? new TRPCError({
-        code: TRPC_CODES[error.code] ?? 'INTERNAL_SERVER_ERROR',
-        message: error.message,
-        cause: error,
-      })
-    : error;
-
-async function* typedIterable<T>(source: AsyncIterable<T>): AsyncIterable<T> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw asTrpcError(error);
-  }
-}
-
-/** The services with every thrown engine error (from a promise or a stream) typed for tRPC. */
-const withTypedErrors = (services: KartStreamServices): KartStreamServices => {
-  const area = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(obj, prop) {
-        const value: unknown = Reflect.get(obj, prop);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          let result: unknown;
-          try {
-            result = (value as (...a: unknown[]) => unknown).apply(obj, args);
-          } catch (error) {
-            throw asTrpcError(error);
-          }
-          if (result instanceof Promise)
-            return result.catch((error: unknown) => Promise.reject(asTrpcError(error)));
-          if (result && typeof result === 'object' && Symbol.asyncIterator in result)
-            return typedIterable(result as AsyncIterable<unknown>);
-          return result;
-        };
-      },
-    });
-  return Object.fromEntries(
-    Object.entries(services).map(([name, impl]) => [name, area(impl as object)]),
-  ) as unknown as KartStreamServices;
-};
 
 const refuse = (res: ServerResponse, status: number): void => {
   res.statusCode = status;
@@ -180,16 +136,38 @@ const listen = (server: ReturnType<typeof createServer>, port: number): Promise<
     });
   });
 
+/** One listener's rules: the loopback one, or the share listener (which then is `share`). */
+interface Door {
+  rules: ListenerRules;
+  connectSources: string;
+  share?: ShareListener;
+}
+
 export const startCoreServer = async (options: CoreServerOptions): Promise<CoreServer> => {
   const log = options.log ?? (() => undefined);
   const token = newToken();
-  const context: ApiContext = { services: withTypedErrors(options.services) };
-  const createContext = () => context;
+  let port = 0;
+  let share: ShareListener | undefined;
+  const stopSharing = async () => {
+    const closing = share;
+    share = undefined;
+    await closing?.close();
+  };
+  const services = withTypedErrors({
+    ...options.services,
+    share: createShareService(() => share, stopSharing),
+  });
+  const contextFor = (caller: Caller, door: Door): ApiContext => ({
+    services,
+    caller,
+    callerValid: () => caller.kind === 'local' || (door.share !== undefined && door.share.isActive(caller)),
+  });
+  // The caller of a WebSocket, from its upgrade request, for the tRPC context of its messages.
+  const socketContexts = new WeakMap<IncomingMessage, ApiContext>();
   const onError = ({ error, path }: { error: TRPCError; path?: string }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR')
       log(`${path ?? '(unknown procedure)'} failed: ${error.message}`);
   };
-  let port = 0;
 
   const trpcSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   const terminalSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
@@ -198,36 +176,52 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
   applyWSSHandler({
     wss: trpcSockets,
     router: appRouter,
-    createContext,
+    createContext: ({ req }) => {
+      const context = socketContexts.get(req);
+      if (!context) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unknown socket' });
+      return context;
+    },
     onError,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
   });
 
-  const check = (req: IncomingMessage): Verdict => {
-    const verdict = checkRequest(
+  const loopback = (): Door => ({
+    rules: loopbackRules({ token, port }),
+    connectSources: `ws://127.0.0.1:${port} ws://localhost:${port}`,
+  });
+  const shareDoor = (listener: ShareListener): Door => ({
+    rules: listener.rules,
+    connectSources: listener.origin.replace(/^https:/, 'wss:'),
+    share: listener,
+  });
+
+  const check = (req: IncomingMessage, door: Door): Verdict => {
+    const verdict = checkListenerRequest(
       {
         url: req.url ?? '/',
         host: headerOf(req, 'host'),
         origin: headerOf(req, 'origin'),
         authorization: headerOf(req, 'authorization'),
       },
-      { token, port },
+      door.rules,
     );
     if (!verdict.ok) log(`refused ${req.method ?? '?'} request: ${verdict.why} (${verdict.status})`);
+    else if (verdict.caller.kind === 'participant') door.share?.seen(verdict.caller);
     return verdict;
   };
 
-  const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
-    const verdict = check(req);
+  const handleRequest = (req: IncomingMessage, res: ServerResponse, door: Door) => {
+    for (const [name, value] of Object.entries(securityHeaders(door.connectSources)))
+      res.setHeader(name, value);
+    const verdict = check(req, door);
     if (!verdict.ok) return refuse(res, verdict.status);
-    const { route } = verdict;
+    const { route, caller } = verdict;
     if (route.kind === 'ui') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
       // "/t/<token>" without the slash: relative asset URLs would miss the token segment.
       if (!new URL(req.url ?? '/', 'http://x').pathname.endsWith('/') && route.file === '') {
         res.statusCode = 308;
-        res.setHeader('Location', basePath(token));
+        res.setHeader('Location', `${new URL(req.url ?? '/', 'http://x').pathname}/`);
         return res.end();
       }
       return void serveRendererFile(req, res, options.rendererDir, route.file).catch((error: unknown) => {
@@ -239,24 +233,36 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
     if (route.kind !== 'trpc') return refuse(res, 426);
     if (req.method !== 'GET' && req.method !== 'POST') return refuse(res, 405);
     if (Number(headerOf(req, 'content-length') ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res);
+    const context = contextFor(caller, door);
     void nodeHTTPRequestHandler({
       router: appRouter,
-      createContext,
+      createContext: () => context,
       onError,
       req,
       res,
       path: route.procedure,
       maxBodySize: MAX_REQUEST_BYTES,
     });
-  });
+  };
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, door: Door) => {
     socket.on('error', () => socket.destroy());
-    const verdict = check(req);
+    const verdict = check(req, door);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
-    if (verdict.route.kind === 'ws')
-      return trpcSockets.handleUpgrade(req, socket, head, (ws) => trpcSockets.emit('connection', ws, req));
+    const { caller } = verdict;
+    if (verdict.route.kind === 'ws') {
+      socketContexts.set(req, contextFor(caller, door));
+      return trpcSockets.handleUpgrade(req, socket, head, (ws) => {
+        if (caller.kind === 'participant') door.share?.track(ws, caller);
+        trpcSockets.emit('connection', ws, req);
+      });
+    }
     if (verdict.route.kind !== 'terminal') return refuseUpgrade(socket, 404);
+    // A remote participant gets no terminal: the lab terminal is a shell on this machine.
+    if (!callerHas(caller, SOCKET_CAPABILITY.terminal)) {
+      log('refused a terminal to a participant: the terminal is for the local user only (403)');
+      return refuseUpgrade(socket, 403);
+    }
     const labParam = verdict.query.get('lab');
     const lab = labName.safeParse(labParam ?? '');
     void (terminalModule ??= import('./terminal-session.ts')).then(
@@ -276,10 +282,31 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
           ws.close(1011, 'the terminal is unavailable on this server (node-pty did not load)');
         }),
     );
-  });
+  };
+
+  const server = createServer((req, res) => handleRequest(req, res, loopback()));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleUpgrade(req, socket, head, loopback()),
+  );
 
   port = await listen(server, options.port ?? 0);
   const url = `http://${HOST}:${port}${basePath(token)}`;
+
+  const startSharing = async (shareOptions: ShareOptions): Promise<ShareListener> => {
+    if (share)
+      throw new KartStreamError(
+        'conflict',
+        `this server already shares lab ${share.lab} on ${share.origin}`,
+        {
+          fix: 'stop sharing first (the Share panel, or restart kartstream serve)',
+        },
+      );
+    share = await openShareListener(shareOptions, {
+      request: (req, res, listener) => handleRequest(req, res, shareDoor(listener)),
+      upgrade: (req, socket, head, listener) => handleUpgrade(req, socket, head, shareDoor(listener)),
+    });
+    return share;
+  };
 
   const closeSockets = () =>
     new Promise<void>((resolve) => {
@@ -294,10 +321,11 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await stopSharing();
       // The shells first (SIGHUP, then SIGKILL after a grace period), then every socket.
       const terminals = await terminalModule?.catch(() => undefined);
       await terminals?.closeAllTerminals();
       await closeSockets();
     })());
-  return { url, token, port, close };
+  return { url, token, port, startSharing, stopSharing, close };
 };

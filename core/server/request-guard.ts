@@ -1,9 +1,12 @@
-// The checks every request to the core server passes before anything else runs: the per-launch
-// token (in the path, or a Bearer header for API calls), the Host header (DNS rebinding) and the
-// Origin header (other web pages). Pure functions, so they are unit-tested on their own.
+// The checks every request to the core server passes before anything else runs: the token (in
+// the path, or a Bearer header for API calls), the Host header (DNS rebinding) and the Origin
+// header (other web pages). Each listener has its own rules: the loopback one takes the
+// per-launch token, the share listener (share-guard.ts) an invite's. Pure functions, so they are
+// unit-tested on their own.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { posix } from 'node:path';
 import { TERMINAL_PATH, TOKEN_PREFIX, TRPC_PATH, WS_PATH } from '../contract/endpoints.ts';
+import type { Caller } from '../contract/roles.ts';
 
 /** A new token: 32 random bytes (256 bits), URL-safe. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -109,19 +112,43 @@ export interface RequestFacts {
 }
 
 export type Verdict =
-  { ok: true; route: Route; query: URLSearchParams } | { ok: false; status: 401 | 403 | 404; why: string };
+  | { ok: true; route: Route; query: URLSearchParams; caller: Caller }
+  | { ok: false; status: 401 | 403 | 404; why: string };
+
+/** What one listener accepts. */
+export interface ListenerRules {
+  hostAllowed(host: string | undefined): boolean;
+  originAllowed(origin: string | undefined): boolean;
+  /** What the Host check refuses, for the log: "Host is not loopback". */
+  hostWhy: string;
+  /** The caller a token stands for, or undefined when it opens nothing here. */
+  identify(token: string): Caller | undefined;
+}
+
+/** The loopback listener: 127.0.0.1 or localhost on our port, the per-launch token, the local user. */
+export const loopbackRules = (expected: { token: string; port: number }): ListenerRules => ({
+  hostAllowed: (host) => hostAllowed(host, expected.port),
+  originAllowed: (origin) => originAllowed(origin, expected.port),
+  hostWhy: 'Host is not loopback',
+  identify: (token) => (tokensEqual(token, expected.token) ? { kind: 'local' } : undefined),
+});
 
 /**
- * Decides whether a request (HTTP or WebSocket upgrade) may go on. `why` is for the server's
- * log and never contains the token; the client only sees the status.
+ * Decides whether a request (HTTP or WebSocket upgrade) may go on, and who sent it. `why` is
+ * for the server's log and never contains the token; the client only sees the status.
  */
-export const checkRequest = (facts: RequestFacts, expected: { token: string; port: number }): Verdict => {
-  if (!hostAllowed(facts.host, expected.port)) return { ok: false, status: 403, why: 'Host is not loopback' };
-  if (!originAllowed(facts.origin, expected.port)) return { ok: false, status: 403, why: 'foreign Origin' };
+export const checkListenerRequest = (facts: RequestFacts, rules: ListenerRules): Verdict => {
+  if (!rules.hostAllowed(facts.host)) return { ok: false, status: 403, why: rules.hostWhy };
+  if (!rules.originAllowed(facts.origin)) return { ok: false, status: 403, why: 'foreign Origin' };
   const parsed = parseRequestPath(facts.url);
   const token = (parsed ? parsed.pathToken : tokenInPath(facts.url)) ?? bearerToken(facts.authorization);
   if (token === undefined) return { ok: false, status: 401, why: 'no token' };
-  if (!tokensEqual(token, expected.token)) return { ok: false, status: 403, why: 'wrong token' };
+  const caller = rules.identify(token);
+  if (!caller) return { ok: false, status: 403, why: 'wrong token' };
   if (!parsed) return { ok: false, status: 404, why: 'unknown path' };
-  return { ok: true, route: parsed.route, query: parsed.query };
+  return { ok: true, route: parsed.route, query: parsed.query, caller };
 };
+
+/** The loopback listener's check. */
+export const checkRequest = (facts: RequestFacts, expected: { token: string; port: number }): Verdict =>
+  checkListenerRequest(facts, loopbackRules(expected));

@@ -15,6 +15,7 @@ import { MapView } from './views/map/MapView.tsx';
 import { PromoteView } from './views/PromoteView.tsx';
 import { ScenariosView } from './views/ScenariosView.tsx';
 import { ServiceGraphView } from './views/ServiceGraphView.tsx';
+import { ShareView } from './views/ShareView.tsx';
 
 const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'labs', label: 'Labs', icon: '▤' },
@@ -24,6 +25,7 @@ const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'alerts', label: 'Alerts', icon: '⚠' },
   { view: 'dashboards', label: 'Dashboards', icon: '▥' },
   { view: 'promote', label: 'Promote', icon: '☁' },
+  { view: 'share', label: 'Share', icon: '⚑' },
 ];
 
 /** While a lab is being created its state changes on the server: look again this often. */
@@ -106,6 +108,8 @@ export const App = () => {
         onOpenMap={(name) => go('map', name)}
       />
     );
+  // Sharing is of the lab the server was started for, whether or not it has been created yet.
+  else if (view === 'share') main = <ShareView lab={lab ?? info.data?.defaultLab ?? 'kartstream'} />;
   else if (!lab) main = <NoLab onCreate={() => go('labs', undefined)} />;
   else if (view === 'map') main = <MapView lab={lab} />;
   else if (view === 'graph') main = <ServiceGraphView lab={lab} />;

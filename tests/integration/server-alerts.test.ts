@@ -14,6 +14,7 @@ import { createServices, type CreatedServices } from '../../core/server/services
 import { loadTopology } from '../../core/topology/index.ts';
 import { waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, useTempHome } from './helpers/lab-env.ts';
+import { localContext } from '../../core/server/share-service.ts';
 
 const NAME = 'srv-alerts';
 
@@ -57,7 +58,7 @@ describe('alerts and metrics through the core server', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     kubeconfig = (await labContext(await requireLabRecord(NAME))).kubeconfigPath;
     created = createServices({ defaultLab: NAME, desktop: false });
-    api = appRouter.createCaller({ services: created.services });
+    api = appRouter.createCaller(localContext(created.services));
   });
   afterAll(async () => {
     await created?.close();
@@ -99,7 +100,7 @@ describe('alerts and metrics through the core server', () => {
 
   it('streams ShopServiceUnavailable firing when cartservice is scaled to 0, and resolved after', async () => {
     const stop = new AbortController();
-    const caller = appRouter.createCaller({ services: created.services }, { signal: stop.signal });
+    const caller = appRouter.createCaller(localContext(created.services), { signal: stop.signal });
     const messages: AlertsMessage[] = [];
     const cart = (m: AlertsMessage) =>
       m.alerts.find((a) => a.name === 'ShopServiceUnavailable' && a.service === 'cartservice');

@@ -15,6 +15,7 @@ import { score } from '../../core/scenarios/scoring.ts';
 import { createServices, type CreatedServices } from '../../core/server/services/index.ts';
 import { waitFor, wakeup } from '../helpers/wait.ts';
 import { cli, kubectlJson, REPO, useTempHome } from './helpers/lab-env.ts';
+import { localContext } from '../../core/server/share-service.ts';
 
 const NAME = 'srv-scn';
 const { scenario: failover } = await findScenario('failover');
@@ -39,7 +40,7 @@ const follow = () => {
   const stop = new AbortController();
   const views: (RunView | null)[] = [];
   const events = wakeup();
-  const caller = appRouter.createCaller({ services: created.services }, { signal: stop.signal });
+  const caller = appRouter.createCaller(localContext(created.services), { signal: stop.signal });
   const done = (async () => {
     for await (const view of await caller.scenarios.watch({ lab: NAME })) {
       views.push(view);
@@ -88,7 +89,7 @@ describe('scenarios through the core server', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     kubeconfig = labKubeconfigPath(NAME);
     created = createServices({ defaultLab: NAME, desktop: false });
-    api = appRouter.createCaller({ services: created.services });
+    api = appRouter.createCaller(localContext(created.services));
   });
   afterAll(async () => {
     await created?.close();

@@ -2,7 +2,7 @@
 // registry. `close()` cancels running tasks, then releases what the services registered
 // (watch stores, timers, child processes), newest first.
 import { readFileSync } from 'node:fs';
-import type { KartStreamServices } from '../../contract/services.ts';
+import type { EngineServices } from '../../contract/services.ts';
 import { GrafanaForwards } from '../grafana-forwards.ts';
 import { openGrafanaForward } from '../grafana-port-forward.ts';
 import { TaskRegistry } from '../task-registry.ts';
@@ -29,7 +29,7 @@ const packageVersion = (): string => {
 };
 
 export interface CreatedServices {
-  services: KartStreamServices;
+  services: EngineServices;
   close(): Promise<void>;
 }
 
@@ -45,7 +45,7 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     onClose: (fn) => closers.push(fn),
   };
   ctx.onClose(() => ctx.grafana.closeAll());
-  const services: KartStreamServices = {
+  const services: EngineServices = {
     app: createAppService(ctx),
     labs: createLabsService(ctx),
     tasks: createTasksService(ctx),

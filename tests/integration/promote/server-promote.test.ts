@@ -11,6 +11,7 @@ import type { Topology } from '../../../core/topology/schema.ts';
 import { useTempHome } from '../helpers/lab-env.ts';
 import { startMoto, type MotoServer } from './moto-server.ts';
 import { checkPromoted } from './promote-helpers.ts';
+import { localContext } from '../../../core/server/share-service.ts';
 
 const LAB = 'srv-promote';
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
   setEnv(moto.env);
   topology = await loadTopology();
   created = createServices({ defaultLab: LAB, desktop: false });
-  api = appRouter.createCaller({ services: created.services });
+  api = appRouter.createCaller(localContext(created.services));
 }, 60_000);
 
 afterAll(async () => {
