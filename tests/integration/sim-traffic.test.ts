@@ -2,6 +2,7 @@
 // lab's real Prometheus scrapes Istio's request metrics, and a NetworkPolicy that cuts cartservice
 // off redis-cart (applied with kubectl, as a learner would) turns into cart errors and the
 // CheckoutErrorsHigh alert while every pod stays Running; removing it heals the shop.
+import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { evaluateCheck } from '../../core/scenarios/scenario-checks.ts';
 import type { ScenarioContext } from '../../core/scenarios/scenario-context.ts';
@@ -33,23 +34,7 @@ const edgeOf = (g: ServiceGraph, id: string) => g.edges.find((e) => e.id === id)
 const alerts = async (): Promise<LabAlert[]> =>
   JSON.parse((await cli(['alerts', '--name', NAME, '-o', 'json'])).stdout) as LabAlert[];
 
-const CUT_OFF_REDIS = `
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: redis-only-from-frontend
-  namespace: shop
-spec:
-  podSelector:
-    matchLabels:
-      app: redis-cart
-  policyTypes: [Ingress]
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels:
-              app: frontend
-`;
+const CUT_OFF_REDIS = join(import.meta.dirname, '../fixtures/traffic/redis-only-from-frontend.yaml');
 
 describe('traffic in a sim lab', () => {
   const temp = useTempHome();
@@ -145,7 +130,7 @@ describe('traffic in a sim lab', () => {
   }, 120_000);
 
   it('turns a NetworkPolicy between cartservice and redis into cart errors and a checkout alert, pods all Running', async () => {
-    await kubectl(['apply', '-f', '-'], CUT_OFF_REDIS);
+    await kubectl(['apply', '-f', CUT_OFF_REDIS]);
     const cartErrors = await waitFor(
       'cartservice answering FAILED_PRECONDITION in Prometheus',
       () =>

@@ -4,6 +4,7 @@
 // controller) scales the frontend up, and the load spread over the new replicas brings each
 // one's CPU down; a NetworkPolicy that cuts cartservice off redis-cart puts Online Boutique's own
 // error lines in `kubectl logs` of cartservice and the frontend.
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,23 +17,7 @@ import { cli, useTempHome } from './helpers/lab-env.ts';
 const NAME = 'it-usage';
 const METRICS_SERVER = simBinaryPath('metrics-server');
 
-const CUT_OFF_REDIS = `
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: redis-only-from-frontend
-  namespace: shop
-spec:
-  podSelector:
-    matchLabels:
-      app: redis-cart
-  policyTypes: [Ingress]
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels:
-              app: frontend
-`;
+const CUT_OFF_REDIS = join(import.meta.dirname, '../fixtures/traffic/redis-only-from-frontend.yaml');
 
 describe.skipIf(!existsSync(METRICS_SERVER))(
   `usage and logs follow the traffic (needs ${METRICS_SERVER}: npx kartstream sim install)`,
@@ -117,7 +102,7 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
     }, 480_000);
 
     it("a NetworkPolicy cutting cartservice off redis-cart puts the services' own error lines in kubectl logs", async () => {
-      await kubectl(['apply', '-f', '-'], CUT_OFF_REDIS);
+      await kubectl(['apply', '-f', CUT_OFF_REDIS]);
       const cart = await waitFor(
         'kubectl logs deploy/cartservice to show the cart storage error',
         () => kubectl(['logs', 'deploy/cartservice']),
