@@ -4,6 +4,7 @@
 // moved noticeably, so a steady shop costs the API server nothing.
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { MODEL_CPU_ANNOTATION } from '../backends/sim/metrics-server-config.ts';
+import { FAULT_LABEL } from '../backends/sim/pod-faults.ts';
 import { apiStatus } from '../kube/kube-client.ts';
 import { mergePatch } from '../kube/patch-options.ts';
 import { cpuMillis } from '../kube/quantity.ts';
@@ -31,7 +32,10 @@ export const usageUpdates = (
   for (const pod of pods) {
     const name = pod.metadata?.name ?? '';
     const wanted = cpuMillicores[name];
-    if (wanted === undefined || pod.metadata?.deletionTimestamp) continue;
+    // A pod with a fault is left alone: KWOK starts a fault's delayed stage afresh on every update
+    // of the pod, so a patch every few seconds would keep a crash loop from ever starting.
+    if (wanted === undefined || pod.metadata?.deletionTimestamp || pod.metadata?.labels?.[FAULT_LABEL])
+      continue;
     const carried = carriedMillicores(pod);
     const moved =
       carried === undefined ||

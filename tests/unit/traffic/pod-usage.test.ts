@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CPU_ANNOTATION } from '../../../core/backends/sim/metrics-server-config.ts';
 import { usageUpdates } from '../../../core/traffic/pod-usage.ts';
 
-const pod = (name: string, carried?: string, deleting = false): V1Pod => ({
+const pod = (name: string, carried?: string, deleting = false, fault?: string): V1Pod => ({
   metadata: {
     name,
     namespace: 'shop',
+    ...(fault ? { labels: { 'kartstream.dev/fault': fault } } : {}),
     annotations: carried === undefined ? {} : { [MODEL_CPU_ANNOTATION]: carried },
     ...(deleting ? { deletionTimestamp: new Date() } : {}),
   },
@@ -31,5 +32,14 @@ describe("the pods' simulated CPU (what kubectl top and an HPA see)", () => {
 
   it('leaves alone pods the model has no figure for (not ready, not the shop) and pods being deleted', () => {
     expect(usageUpdates([pod('gone', undefined, true), pod('not-ready')], { gone: 50 })).toEqual([]);
+  });
+
+  it('leaves alone a pod with a fault, whose delayed fault stage an update would start afresh', () => {
+    expect(
+      usageUpdates([pod('crashing', '10m', false, 'crashloop'), pod('fine', '10m')], {
+        crashing: 80,
+        fine: 80,
+      }),
+    ).toEqual([{ pod: 'fine', value: '80m' }]);
   });
 });
