@@ -81,30 +81,28 @@ const withDeadline = async (what: string, work: Promise<void>, ms: number, out: 
   clearTimeout(timer);
 };
 
+/** A port flag: 0 (a free port) when left out. */
+const portOption = (flag: string, value: string | undefined, fix: string): number =>
+  value === undefined
+    ? 0
+    : wholeNumberOption(flag, value, { min: 0, max: 65535, what: 'a port number', fix });
+
 export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
   const defaultLab = opts.name === undefined ? DEFAULT_LAB_NAME : checkLabName(opts.name);
-  const port =
-    opts.port === undefined
-      ? 0
-      : wholeNumberOption('--port', opts.port, {
-          min: 0,
-          max: 65535,
-          what: 'a port number',
-          fix: 'use --port 8080, or leave it out (or --port 0) to get a free port',
-        });
+  const port = portOption(
+    '--port',
+    opts.port,
+    'use --port 8080, or leave it out (or --port 0) to get a free port',
+  );
   if (!opts.share && (opts.address !== undefined || opts.sharePort !== undefined))
     throw new KartStreamError('invalid-input', '--address and --share-port only apply with --share', {
       fix: 'add --share to share the lab, or leave them out',
     });
-  const sharePort =
-    opts.sharePort === undefined
-      ? 0
-      : wholeNumberOption('--share-port', opts.sharePort, {
-          min: 0,
-          max: 65535,
-          what: 'a port number',
-          fix: 'use --share-port 8443, or leave it out to get a free port',
-        });
+  const sharePort = portOption(
+    '--share-port',
+    opts.sharePort,
+    'use --share-port 8443, or leave it out to get a free port',
+  );
   // The engine is loaded when the command runs, so `--help` stays fast.
   const { ensureRendererBuilt } = await import('../server/renderer-assets.ts');
   const { createServices } = await import('../server/services/index.ts');
