@@ -33,3 +33,5 @@ export const shareCertFile = (lab: string): string => join(shareDir(lab), 'tls-c
 export const invitesFile = (lab: string): string => join(shareDir(lab), 'invites.json');
 /** Where a running `serve --share` says it listens, for `kartstream invite`. */
 export const shareListenerFile = (lab: string): string => join(shareDir(lab), 'listener.json');
+/** The lab's shared timeline (docs/gameday.md), one JSON object per line. */
+export const labTimelineFile = (lab: string): string => join(labDir(lab), 'timeline.jsonl');
