@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config';
 // provisions; e2e tests drive the app in Chromium against `kartstream serve` and a sim lab.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
+    // which ran every integration file one after another. Unit and integration files share one
+    // group (and so one worker count); three at a time keep two cores busy, as an integration
+    // file mostly waits on its lab.
+    maxWorkers: 3,
     projects: [
       // Some unit tests run real bash or `kubectl kustomize`: give them room on a loaded machine.
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
 import { requireSimBinaries } from '../core/backends/sim/binaries.ts';
-import { renderKwokctlConfigFile } from '../core/backends/sim/kwokctl-config.ts';
+import { pickComponentPorts, renderKwokctlConfigFile } from '../core/backends/sim/kwokctl-config.ts';
 import { monitoringPortForward, type SimMonitoringPorts } from '../core/backends/sim/monitoring-ports.ts';
 import { freePort } from '../core/kube/free-port.ts';
 import { requireMonitoringBinaries } from '../core/monitoring/monitoring-binaries.ts';
@@ -119,6 +119,7 @@ const floor = async (withMonitoring: boolean): Promise<number> => {
     config,
     await renderKwokctlConfigFile({
       kubeApiserverPort: await freePort(),
+      componentPorts: await pickComponentPorts(),
       binaries: {
         kubeApiserver: bin['kube-apiserver'],
         kubeControllerManager: bin['kube-controller-manager'],

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from '../../kube/free-port.ts';
 import { metricsServerDocuments, metricsServerOptions } from './metrics-server-config.ts';
 
 export const STAGES_DIR = fileURLToPath(new URL('../../../infra/sim/stages/', import.meta.url));
@@ -30,10 +31,34 @@ export interface KwokctlBinaries {
   metricsServer?: string;
 }
 
+export interface KwokctlComponentPorts {
+  etcdPort: number;
+  etcdPeerPort: number;
+  kwokControllerPort: number;
+  kubeControllerManagerPort: number;
+  kubeSchedulerPort: number;
+  metricsServerPort: number;
+}
+
+export const pickComponentPorts = async (): Promise<KwokctlComponentPorts> => ({
+  etcdPort: await freePort(),
+  etcdPeerPort: await freePort(),
+  kwokControllerPort: await freePort(),
+  kubeControllerManagerPort: await freePort(),
+  kubeSchedulerPort: await freePort(),
+  metricsServerPort: await freePort(),
+});
+
 export interface KwokctlConfigInput {
   binaries: KwokctlBinaries;
   /** Ports picked by the backend, so a port in use is caught before kwokctl runs. */
   kubeApiserverPort: number;
+  /**
+   * The control plane's other host ports. Left to kwokctl, every cluster counts down from 32767
+   * and skips only its own clusters' ports (each lab has its own KWOK_WORKDIR): two labs created
+   * at once would take the same etcd port.
+   */
+  componentPorts: KwokctlComponentPorts;
   /** More kwok documents (ClusterPortForward, ClusterLogs...), loaded by the kwok controller. */
   extraDocuments?: readonly object[];
 }
@@ -52,6 +77,7 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     // never expose them to the network.
     bindAddress: '127.0.0.1',
     kubeApiserverPort: input.kubeApiserverPort,
+    ...input.componentPorts,
     heartbeatFactor: LAB_TIMERS.heartbeatFactor,
     disableQPSLimits: true,
     kubeApiserverBinary: input.binaries.kubeApiserver,

@@ -14,7 +14,7 @@ import type { TaskReporter } from '../../tasks/task.ts';
 import { renderSimNodes } from '../../topology/render-sim-nodes.ts';
 import { SHOP_NAMESPACE } from '../../topology/shop.ts';
 import { requireSimBinaries } from './binaries.ts';
-import { renderKwokctlConfigFile } from './kwokctl-config.ts';
+import { pickComponentPorts, renderKwokctlConfigFile } from './kwokctl-config.ts';
 import {
   monitoringPortForward,
   shopFrontendPortForward,
@@ -39,6 +39,7 @@ export const provisionSimLab = async (
   const monitoringPorts = await reserveMonitoringPorts(lab);
   const config = await renderKwokctlConfigFile({
     kubeApiserverPort: apiPort,
+    componentPorts: await pickComponentPorts(),
     extraDocuments: [monitoringPortForward(monitoringPorts), ...shopFrontendPortForward(monitoringPorts)],
     binaries: {
       kubeApiserver: binaries['kube-apiserver'],

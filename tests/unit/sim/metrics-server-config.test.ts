@@ -23,8 +23,17 @@ const BINARIES: KwokctlBinaries = {
   kubectl: '/b/kubectl',
 };
 
+const PORTS = {
+  etcdPort: 20001,
+  etcdPeerPort: 20002,
+  kwokControllerPort: 20003,
+  kubeControllerManagerPort: 20004,
+  kubeSchedulerPort: 20005,
+  metricsServerPort: 20006,
+};
+
 const docs = async (binaries: KwokctlBinaries) =>
-  parseAllDocuments(await renderKwokctlConfigFile({ binaries, kubeApiserverPort: 6443 })).map(
+  parseAllDocuments(await renderKwokctlConfigFile({ binaries, kubeApiserverPort: 6443, componentPorts: PORTS })).map(
     (d) => d.toJS() as { kind: string; options?: Record<string, unknown>; spec?: unknown },
   );
 
