@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './tests/slow-first-sequencer.ts';
 
 // Three projects: unit tests are pure and fast; integration tests run against real binaries
 // (the sim control plane, kubectl, Prometheus, moto) that tests/integration/global-setup.ts
@@ -6,10 +7,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
-    // which ran every integration file one after another. Unit and integration files share one
-    // group (and so one worker count); three at a time keep two cores busy, as an integration
-    // file mostly waits on its lab.
+    // which ran every file one after another. All three projects share one group (and so one
+    // worker count); three files at a time keep two cores busy, as a lab's file mostly waits on
+    // its lab's timers and alert windows. The longest files start first (the sequencer).
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       // Some unit tests run real bash or `kubectl kustomize`: give them room on a loaded machine.
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },
@@ -32,9 +34,8 @@ export default defineConfig({
           globalSetup: ['tests/integration/global-setup.ts', 'tests/e2e/global-setup.ts'],
           testTimeout: 360_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
-          // After unit and integration, one file at a time (the browser and the app's lab are heavy).
-          sequence: { groupOrder: 1 },
+          // Alongside the integration files: each e2e file has its own home, lab and server.
+          fileParallelism: true,
         },
       },
     ],
