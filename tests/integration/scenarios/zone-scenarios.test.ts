@@ -1,10 +1,14 @@
 // zone-outage on one sim lab, and the zones it needs: every node carries its zone, and each pool
 // with two or more nodes spans both zones, seen by kubectl as an independent client.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { labContext, requireLabRecord } from '../../../core/lab/lab-record.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { cli, kubectlJson } from '../helpers/lab-env.ts';
 import { describeScenarioRuns, useScenarioLab } from '../helpers/scenario-suite.ts';
+
+// zone-outage evicts and reschedules half the shop, and waits for it to serve again: about
+// 90 s alone, three times that with other labs on the same 2 cores.
+vi.setConfig({ testTimeout: 360_000 });
 
 type NodeList = { items: { metadata: { name: string; labels: Record<string, string> } }[] };
 
