@@ -34,6 +34,8 @@ export interface KwokctlConfigInput {
   binaries: KwokctlBinaries;
   /** Ports picked by the backend, so a port in use is caught before kwokctl runs. */
   kubeApiserverPort: number;
+  /** The API server's audit policy file (core/lab/audit-policy.ts); its log is kwokAuditLog(). */
+  auditPolicyFile?: string;
   /** More kwok documents (ClusterPortForward, ClusterLogs...), loaded by the kwok controller. */
   extraDocuments?: readonly object[];
 }
@@ -51,6 +53,9 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     // kwokctl binds etcd (no auth) and the apiserver to 0.0.0.0 by default: a laptop lab must
     // never expose them to the network.
     bindAddress: '127.0.0.1',
+    // RBAC on: a participant's ServiceAccount gets only its role's rights (docs/sharing.md).
+    kubeAuthorization: true,
+    ...(input.auditPolicyFile ? { kubeAuditPolicy: input.auditPolicyFile } : {}),
     kubeApiserverPort: input.kubeApiserverPort,
     heartbeatFactor: LAB_TIMERS.heartbeatFactor,
     disableQPSLimits: true,
