@@ -14,7 +14,7 @@ import { writePrivateFile } from '../home/private-files.ts';
 import { apiStatus, kubeClients, type KubeClients } from '../kube/kube-client.ts';
 import { serverSideApply } from '../kube/server-side-apply.ts';
 import { personObjectNames, renderPersonIdentity, renderTeamBase } from '../kube/team-rbac.ts';
-import { labKubeconfigPath, requireLabRecord } from './lab-record.ts';
+import { labKubeconfigPath, readLabRecord } from './lab-record.ts';
 
 /** The API server refuses tokens shorter than 10 minutes. */
 const MIN_TOKEN_SECONDS = 600;
@@ -65,14 +65,17 @@ export const renderPersonKubeconfig = (
 
 /**
  * Creates (or re-creates, for a new role) the person's ServiceAccount and bindings, and writes
- * their kubeconfig with a token lasting until the invite expires. Returns the kubeconfig's path.
+ * their kubeconfig with a token lasting until the invite expires. Returns the kubeconfig's path,
+ * or undefined when the lab has not been created.
  */
 export const grantTeamIdentity = async (
   lab: string,
   grant: PersonGrant,
   now = Date.now(),
-): Promise<string> => {
-  const record = await requireLabRecord(lab);
+): Promise<string | undefined> => {
+  // A lab shared before it was created has no cluster yet: nothing to grant in it.
+  const record = await readLabRecord(lab);
+  if (!record) return undefined;
   const clients = kubeClients(labKubeconfigPath(record.name));
   await deleteBindings(clients, grant.person, record.namespace);
   await serverSideApply(clients, [
@@ -108,14 +111,15 @@ export const grantTeamIdentity = async (
 
 /** Deletes the person's ServiceAccount (its tokens stop working), bindings and kubeconfig. */
 export const withdrawTeamIdentity = async (lab: string, person: string): Promise<void> => {
-  const record = await requireLabRecord(lab);
-  const clients = kubeClients(labKubeconfigPath(record.name));
   const account = personServiceAccount(person);
+  await rm(personKubeconfigFile(lab, account), { force: true });
+  const record = await readLabRecord(lab);
+  if (!record) return;
+  const clients = kubeClients(labKubeconfigPath(record.name));
   await clients.core
     .deleteNamespacedServiceAccount({ name: account, namespace: TEAM_NAMESPACE })
     .catch(ignoreMissing);
   await deleteBindings(clients, person, record.namespace);
-  await rm(personKubeconfigFile(lab, account), { force: true });
 };
 
 /** The person's kubeconfig, made when they were invited; a clear error when it is not there. */
