@@ -59,9 +59,10 @@ const PAST: Record<string, string> = {
   deletecollection: 'deleted every',
 };
 
-// KWOK plays the kubelets with the admin identity: its writes (finishing pod deletions, node
-// heartbeats) are the cluster's own, not the owner's.
-const isClusterMachinery = (event: AuditEvent): boolean => /^kwok(ctl)?\//.test(event.userAgent ?? '');
+// KWOK (the kubelets) and, on sim, the controller manager and scheduler use the admin identity
+// too: their writes (node taints, finishing pod deletions) are the cluster's own, not the owner's.
+const isClusterMachinery = (event: AuditEvent): boolean =>
+  /^(kwok|kwokctl|kube-controller-manager|kube-scheduler|metrics-server)\//.test(event.userAgent ?? '');
 
 const describe = (event: AuditEvent, actor: string): string => {
   const ref = event.objectRef ?? {};

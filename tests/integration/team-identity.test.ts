@@ -181,7 +181,7 @@ describe('team identity in the cluster', () => {
       'kubectl get pods &',
     ])
       await seen(
-        /refused: .* is shell syntax; this console runs one kubectl or kartstream command, without a shell\r\n/,
+        /refused: .* is shell syntax; this console runs one kubectl or kartstream command, without a shell/,
         type(line),
       );
     await seen(/system:serviceaccount:kartstream-team:person-oona-operator/, type('kubectl auth whoami'));

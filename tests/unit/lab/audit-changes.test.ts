@@ -53,6 +53,7 @@ describe('audit events as changes', () => {
       event({ user: { username: 'system:serviceaccount:kube-system:replicaset-controller' } }),
       event({ user: { username: 'system:node:frontend-1' } }),
       event({ user: { username: 'kubernetes-admin' }, userAgent: 'kwok/v0.7.0 (linux/amd64)' }),
+      event({ user: { username: 'kwok-admin' }, userAgent: 'kube-controller-manager/v0.0.0 (linux/amd64)' }),
       event({ responseStatus: { code: 403 } }),
       event({ verb: 'get' }),
       event({ stage: 'ResponseStarted' }),
