@@ -35,6 +35,9 @@ export const handleConsoleSocket = (socket: WebSocket, caller: Participant): voi
   const { lab, person } = caller;
   let line = '';
   let running: ResultPromise | undefined;
+  /** A line is being run; what is typed meanwhile waits in `typedAhead`, as in a shell. */
+  let busy = false;
+  let typedAhead = '';
   /** The rest of an escape sequence (arrow keys...) being skipped. */
   let inEscape = false;
 
@@ -71,6 +74,7 @@ export const handleConsoleSocket = (socket: WebSocket, caller: Participant): voi
   const submit = () => {
     const typed = line;
     line = '';
+    busy = true;
     send('\r\n');
     run(typed)
       .catch((error: unknown) =>
@@ -78,26 +82,35 @@ export const handleConsoleSocket = (socket: WebSocket, caller: Participant): voi
       )
       .finally(() => {
         running = undefined;
+        busy = false;
         prompt();
+        const ahead = typedAhead;
+        typedAhead = '';
+        onInput(ahead);
       });
   };
 
-  const onInput = (data: string) => {
-    for (const c of data) {
+  const onInput = (data: string): void => {
+    for (const [i, c] of [...data].entries()) {
+      if (busy && c !== '\x03') {
+        typedAhead = (typedAhead + [...data].slice(i).join('')).slice(0, MAX_LINE * 4);
+        return;
+      }
       if (inEscape) {
         // CSI sequences end with a letter or ~; a lone ESC followed by [ or O keeps going.
         if (/[A-Za-z~]/.test(c)) inEscape = false;
         continue;
       }
       if (c === '\x03') {
-        if (running) running.kill('SIGINT');
-        else {
+        if (busy) {
+          typedAhead = '';
+          running?.kill('SIGINT');
+        } else {
           line = '';
           send('^C\r\n');
           prompt();
         }
-      } else if (running) continue;
-      else if (c === '\x1b') inEscape = true;
+      } else if (c === '\x1b') inEscape = true;
       else if (c === '\r' || c === '\n') submit();
       else if (c === '\x7f' || c === '\b') {
         if (line) {

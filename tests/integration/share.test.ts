@@ -197,11 +197,6 @@ describe('kartstream serve --share', () => {
   it("gives participants a kubectl console, never a shell, and keeps the two listeners' tokens apart", async () => {
     const { url } = await invite('facilitator', 'Fran');
     const wss = url.replace(/^https:/, 'wss:');
-    const other = new WebSocket(`${wss}terminal?lab=another`, { agent });
-    const refused = await new Promise<number>((resolve) =>
-      other.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
-    );
-    expect(refused).toBe(403);
     const terminal = new WebSocket(`${wss}terminal?lab=${LAB}`, { agent });
     let output = '';
     terminal.on('message', (data) => (output += String(data)));

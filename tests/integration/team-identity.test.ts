@@ -64,7 +64,10 @@ describe('team identity in the cluster', () => {
     const up = await cli(['up', '--backend', 'sim', '--no-monitoring', '--name', LAB], env);
     expect(up.exitCode, up.stderr).toBe(0);
     mkdirSync(env.KARTSTREAM_RENDERER_DIR, { recursive: true });
-    writeFileSync(join(env.KARTSTREAM_RENDERER_DIR, 'index.html'), '<!doctype html><title>KartStream</title>');
+    writeFileSync(
+      join(env.KARTSTREAM_RENDERER_DIR, 'index.html'),
+      '<!doctype html><title>KartStream</title>',
+    );
     serve = execa(
       process.execPath,
       [join(REPO, 'bin/kartstream.js'), 'serve', '--name', LAB, '--share', '--address', ADDRESS],
@@ -162,7 +165,9 @@ describe('team identity in the cluster', () => {
         () => re.exec(output.slice(from)),
         (m) => m !== null,
         20_000,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\nconsole output:\n${output.slice(-1500)}`);
+      });
     const type = (line: string) => {
       const from = output.length;
       ws.send(JSON.stringify({ type: 'input', data: `${line}\r` }));
@@ -187,6 +192,13 @@ describe('team identity in the cluster', () => {
     await seen(/system:serviceaccount:kartstream-team:person-oona-operator/, type('kubectl auth whoami'));
     await seen(/cartservice-\S+\s+1\/1\s+Running/, type('kubectl get pods'));
     ws.close();
+    const otherLab = new WebSocket(`${links[OBSERVER]?.replace(/^https:/, 'wss:')}terminal?lab=another`, {
+      agent,
+    });
+    const status = await new Promise<number>((resolve) =>
+      otherLab.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status, "a console for a lab that is not the participant's").toBe(403);
     const commands = (await readLabTimeline(LAB)).entries.filter((e) => e.kind === 'command');
     expect(commands.map((e) => [e.actor, e.text])).toEqual([
       [OPERATOR, 'kubectl auth whoami'],
