@@ -8,7 +8,9 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { shareListenerFile } from '../home/paths.ts';
+import { withdrawTeamIdentity } from '../lab/team-identity.ts';
 import { createInvite, inviteView, readInvites, revokeInvite } from '../server/invite-store.ts';
+import { grantOrUndo } from '../server/share-service.ts';
 import type { ListenerRecord } from '../server/share-listener.ts';
 import { table } from '../text/table.ts';
 import { outputFormat, type Output } from './output.ts';
@@ -53,6 +55,7 @@ const invite = async (opts: InviteOptions, out: Output): Promise<void> => {
     role: opts.role,
     ...(opts.expires === undefined ? {} : { expires: opts.expires }),
   });
+  await grantOrUndo(lab, made);
   const url = `${share.origin}${basePath(token)}`;
   if (format === 'json') {
     out.print(JSON.stringify({ url, role: made.role, person: made.person, expires: made.expiresAt }));
@@ -82,6 +85,7 @@ const list = async (opts: { name: string; output: string }, out: Output): Promis
 const revoke = async (which: string, opts: { name: string }, out: Output): Promise<void> => {
   const lab = checkLabName(opts.name);
   const revoked = await revokeInvite(lab, which);
+  await withdrawTeamIdentity(lab, revoked.person);
   out.info(
     `revoked invite ${revoked.id} (${revoked.person}, ${revoked.role}); their connections close within a second`,
   );

@@ -81,8 +81,14 @@ export const PROCEDURE_CAPABILITY: Record<string, Capability> = {
   'share.stop': 'host',
 };
 
-/** The sockets outside tRPC: the lab terminal is a host shell until the kubectl console exists. */
-export const SOCKET_CAPABILITY = { terminal: 'host' } as const satisfies Record<string, Capability>;
+/**
+ * The sockets outside tRPC: the lab terminal is a shell on this machine (local user only); a
+ * participant's terminal socket is the kubectl console instead, with their own cluster identity.
+ */
+export const SOCKET_CAPABILITY = { terminal: 'host', console: 'read' } as const satisfies Record<
+  string,
+  Capability
+>;
 
 export type Caller =
   { kind: 'local' } | { kind: 'participant'; inviteId: string; person: string; role: Role; lab: string };

@@ -143,7 +143,7 @@ export const appRouter = t.router({
       .mutation(({ ctx, input }) => ctx.services.actions.scalePool(input)),
     scaleDeployment: q
       .input(input.scaleDeploymentInput)
-      .mutation(({ ctx, input }) => ctx.services.actions.scaleDeployment(input)),
+      .mutation(({ ctx, input }) => ctx.services.actions.scaleDeployment(input, ctx.caller)),
     breakPods: q
       .input(input.breakPodsInput)
       .mutation(({ ctx, input }) => ctx.services.actions.breakPods(input)),

@@ -48,6 +48,7 @@ import type {
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 import type { ClusterUsage } from './usage-types.ts';
 import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
+import type { Caller } from './roles.ts';
 
 export interface Started {
   taskId: string;
@@ -87,7 +88,8 @@ export interface KartStreamServices {
     failNode(input: NodeInput): Promise<void>;
     healNode(input: NodeInput): Promise<void>;
     scalePool(input: ScalePoolInput): Promise<Started>;
-    scaleDeployment(input: ScaleDeploymentInput): Promise<void>;
+    /** A participant's scale is made with their own identity in the cluster (docs/sharing.md). */
+    scaleDeployment(input: ScaleDeploymentInput, caller?: Caller): Promise<void>;
     breakPods(input: BreakPodsInput): Promise<void>;
     healPods(input: HealPodsInput): Promise<void>;
   };

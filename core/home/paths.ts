@@ -33,5 +33,8 @@ export const shareCertFile = (lab: string): string => join(shareDir(lab), 'tls-c
 export const invitesFile = (lab: string): string => join(shareDir(lab), 'invites.json');
 /** Where a running `serve --share` says it listens, for `kartstream invite`. */
 export const shareListenerFile = (lab: string): string => join(shareDir(lab), 'listener.json');
+/** A participant's kubeconfig (their ServiceAccount's token), by ServiceAccount name. */
+export const personKubeconfigFile = (lab: string, account: string): string =>
+  join(shareDir(lab), 'people', `${account}.kubeconfig`);
 /** The lab's shared timeline (docs/gameday.md), one JSON object per line. */
 export const labTimelineFile = (lab: string): string => join(labDir(lab), 'timeline.jsonl');

@@ -23,6 +23,7 @@ import {
 } from './request-guard.ts';
 import { serveRendererFile } from './renderer-assets.ts';
 import { withTypedErrors } from './typed-errors.ts';
+import { handleConsoleSocket } from './kubectl-console.ts';
 import { openShareListener, type ShareListener, type ShareOptions } from './share-listener.ts';
 import { createShareService } from './share-service.ts';
 
@@ -258,12 +259,17 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
       });
     }
     if (verdict.route.kind !== 'terminal') return refuseUpgrade(socket, 404);
-    // A remote participant gets no terminal: the lab terminal is a shell on this machine.
-    if (!callerHas(caller, SOCKET_CAPABILITY.terminal)) {
-      log('refused a terminal to a participant: the terminal is for the local user only (403)');
-      return refuseUpgrade(socket, 403);
-    }
     const labParam = verdict.query.get('lab');
+    // A participant's terminal is the kubectl console; only the local user gets a shell here.
+    if (caller.kind === 'participant') {
+      if (!callerHas(caller, SOCKET_CAPABILITY.console) || (labParam !== null && labParam !== caller.lab))
+        return refuseUpgrade(socket, 403);
+      return terminalSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+        door.share?.track(ws, caller);
+        handleConsoleSocket(ws, caller);
+      });
+    }
+    if (!callerHas(caller, SOCKET_CAPABILITY.terminal)) return refuseUpgrade(socket, 403);
     const lab = labName.safeParse(labParam ?? '');
     void (terminalModule ??= import('./terminal-session.ts')).then(
       ({ handleTerminalSocket }) =>

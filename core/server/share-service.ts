@@ -3,13 +3,27 @@
 import type { ApiContext } from '../contract/router.ts';
 import type { EngineServices, KartStreamServices } from '../contract/services.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
-import { createInvite, inviteView, readInvites, revokeInvite } from './invite-store.ts';
+import { grantTeamIdentity, withdrawTeamIdentity } from '../lab/team-identity.ts';
+import { createInvite, inviteView, readInvites, revokeInvite, type StoredInvite } from './invite-store.ts';
 import type { ShareListener } from './share-listener.ts';
 
 const notShared = (lab: string): KartStreamError =>
   new KartStreamError('conflict', `lab ${lab} is not shared by this server`, {
     fix: `start sharing it: kartstream serve --share --name ${lab}`,
   });
+
+/**
+ * Gives a new invite's person their identity in the lab's cluster; when the cluster refuses,
+ * the invite is revoked again so no link exists without its identity.
+ */
+export const grantOrUndo = async (lab: string, invite: StoredInvite): Promise<void> => {
+  try {
+    await grantTeamIdentity(lab, invite);
+  } catch (error) {
+    await revokeInvite(lab, invite.id).catch(() => undefined);
+    throw error;
+  }
+};
 
 export const createShareService = (
   current: () => ShareListener | undefined,
@@ -38,6 +52,7 @@ export const createShareService = (
       const share = sharing(input.lab);
       if (!share) throw notShared(input.lab);
       const { invite, token } = await createInvite(input.lab, input);
+      await grantOrUndo(input.lab, invite);
       return {
         id: invite.id,
         url: share.urlFor(token),
@@ -48,6 +63,7 @@ export const createShareService = (
     },
     revoke: async (input) => {
       const invite = await revokeInvite(input.lab, input.id);
+      await withdrawTeamIdentity(input.lab, invite.person);
       const share = sharing(input.lab);
       share?.sweep();
       return share ? share.view(invite) : inviteView(invite, Date.now());

@@ -10,6 +10,7 @@ export interface KindNode {
   image?: string;
   labels?: Record<string, string>;
   kubeadmConfigPatches?: string[];
+  extraMounts?: { hostPath: string; containerPath: string }[];
   extraPortMappings?: { containerPort: number; hostPort: number; listenAddress: string; protocol: 'TCP' }[];
 }
 

@@ -194,13 +194,22 @@ describe('kartstream serve --share', () => {
     expect(JSON.parse(fail.body).error.message).toContain('it needs "inject": roles facilitator');
   });
 
-  it("gives participants no terminal, and keeps the two listeners' tokens apart", async () => {
+  it("gives participants a kubectl console, never a shell, and keeps the two listeners' tokens apart", async () => {
     const { url } = await invite('facilitator', 'Fran');
-    const terminal = new WebSocket(`${url.replace(/^https:/, 'wss:')}terminal?lab=${LAB}`, { agent });
-    const refused = await new Promise<number>((resolve) =>
-      terminal.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    const wss = url.replace(/^https:/, 'wss:');
+    const terminal = new WebSocket(`${wss}terminal?lab=${LAB}`, { agent });
+    let output = '';
+    terminal.on('message', (data) => (output += String(data)));
+    await new Promise((resolve) => terminal.once('open', resolve));
+    terminal.send(JSON.stringify({ type: 'input', data: 'echo $HOME\r' }));
+    await waitFor(
+      'the console to refuse a host command',
+      () => output,
+      (o) => o.includes('refused: echo is not a command here'),
+      10_000,
     );
-    expect(refused).toBe(403);
+    expect(output).toContain(`KartStream console for lab ${LAB}, as Fran`);
+    terminal.close();
     const inviteToken = url.split('/t/')[1] ?? '';
     const loopbackToken = loopbackUrl.split('/t/')[1] ?? '';
     expect((await loopbackCall(`${loopbackUrl.split('/t/')[0]}/t/${inviteToken}trpc/app.info`)).status).toBe(

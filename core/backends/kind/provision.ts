@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensurePrivateDir } from '../../home/private-files.ts';
+import { renderAuditPolicy } from '../../kube/audit-policy.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { writeLabKubeconfig } from '../../kube/lab-kubeconfig.ts';
 import { WatchStore } from '../../kube/watch-store.ts';
@@ -18,6 +19,7 @@ import { dockerClient } from './engine-client.ts';
 import { preloadImages } from './images.ts';
 import { installKind } from './install.ts';
 import { kindArgs, runKind } from './kind-cli.ts';
+import { kindAuditFiles, withKindAudit } from './audit.ts';
 import { kindNodeNames, labKindConfig } from './nodes.ts';
 import { KIND_NODE_IMAGE } from './pins.ts';
 import { kindPreflight, preflightError } from './preflight-probe.ts';
@@ -62,9 +64,11 @@ export const provisionKindLab = async (
 
   const kind = (await findKind()).path ?? (await installKind(task)).path;
   const files = kindFiles(lab);
-  const config = labKindConfig(lab.topology, lab.name, options.apiPort);
+  const config = withKindAudit(labKindConfig(lab.topology, lab.name, options.apiPort), lab.dir);
   const nodes = kindNodeNames(config);
   await ensurePrivateDir(lab.dir);
+  await ensurePrivateDir(kindAuditFiles(lab.dir).dir);
+  await writeFile(kindAuditFiles(lab.dir).policy, renderAuditPolicy(SHOP_NAMESPACE), { mode: 0o600 });
   await writeFile(files.config, stringify(config), { mode: 0o600 });
   await writeFile(
     files.marker,

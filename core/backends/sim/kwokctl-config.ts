@@ -59,6 +59,8 @@ export interface KwokctlConfigInput {
    * at once would take the same etcd port.
    */
   componentPorts: KwokctlComponentPorts;
+  /** The API server's audit policy file (core/lab/audit-policy.ts); its log is kwokAuditLog(). */
+  auditPolicyFile?: string;
   /** More kwok documents (ClusterPortForward, ClusterLogs...), loaded by the kwok controller. */
   extraDocuments?: readonly object[];
 }
@@ -76,6 +78,9 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     // kwokctl binds etcd (no auth) and the apiserver to 0.0.0.0 by default: a laptop lab must
     // never expose them to the network.
     bindAddress: '127.0.0.1',
+    // RBAC on: a participant's ServiceAccount gets only its role's rights (docs/sharing.md).
+    kubeAuthorization: true,
+    ...(input.auditPolicyFile ? { kubeAuditPolicy: input.auditPolicyFile } : {}),
     kubeApiserverPort: input.kubeApiserverPort,
     ...input.componentPorts,
     heartbeatFactor: LAB_TIMERS.heartbeatFactor,

@@ -12,6 +12,9 @@ export const kwokClusterDir = (lab: Pick<LabContext, 'dir' | 'name'>): string =>
 /** The admin kubeconfig kwokctl writes for the cluster. */
 export const kwokAdminKubeconfig = (lab: Pick<LabContext, 'dir' | 'name'>): string =>
   join(kwokClusterDir(lab), 'kubeconfig.yaml');
+/** The API server's audit log, JSON lines (kwokctl's binary runtime writes it under logs/). */
+export const kwokAuditLog = (lab: Pick<LabContext, 'dir' | 'name'>): string =>
+  join(kwokClusterDir(lab), 'logs', 'audit.log');
 /** Where kwokctl merges its context; a throwaway file of the lab's. */
 export const kwokMergedKubeconfig = (lab: Pick<LabContext, 'dir'>): string =>
   join(lab.dir, 'kwokctl-kubeconfig.yaml');

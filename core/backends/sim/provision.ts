@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CreateOptions, LabContext } from '../cluster-backend.ts';
 import { ensurePrivateDir } from '../../home/private-files.ts';
 import { freePort, requireFreePort } from '../../kube/free-port.ts';
+import { renderAuditPolicy } from '../../kube/audit-policy.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import { writeLabKubeconfig } from '../../kube/lab-kubeconfig.ts';
 import { waitNodesReady } from '../../kube/readiness.ts';
@@ -35,11 +36,14 @@ export const provisionSimLab = async (
     : await freePort();
   await ensurePrivateDir(lab.dir);
   const configFile = join(lab.dir, 'kwokctl.yaml');
+  const auditPolicyFile = join(lab.dir, 'audit-policy.yaml');
+  await writeFile(auditPolicyFile, renderAuditPolicy(SHOP_NAMESPACE), { mode: 0o600 });
   // kwok reads its port-forwards only now: the monitoring processes' host ports are fixed here.
   const monitoringPorts = await reserveMonitoringPorts(lab);
   const config = await renderKwokctlConfigFile({
     kubeApiserverPort: apiPort,
     componentPorts: await pickComponentPorts(),
+    auditPolicyFile,
     extraDocuments: [monitoringPortForward(monitoringPorts), ...shopFrontendPortForward(monitoringPorts)],
     binaries: {
       kubeApiserver: binaries['kube-apiserver'],

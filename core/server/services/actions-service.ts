@@ -6,6 +6,7 @@ import type { PodFault } from '../../backends/cluster-backend.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, kubeClients } from '../../kube/kube-client.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
+import { personKubeconfig } from '../../lab/team-identity.ts';
 import { openKnownLab } from './labs-service.ts';
 import type { ServiceContext } from './service-context.ts';
 import { mergePatch } from '../../kube/patch-options.ts';
@@ -117,14 +118,25 @@ export const createActionsService = (ctx: ServiceContext): KartStreamServices['a
     };
   },
 
-  scaleDeployment: async ({ lab, name, replicas }) => {
+  scaleDeployment: async ({ lab, name, replicas }, caller) => {
     const open = await openKnownLab(lab);
     await requireWorkload(open, name);
-    const { apps } = kubeClients(open.lab.kubeconfigPath);
-    await apps.patchNamespacedDeploymentScale(
-      { name, namespace: open.record.namespace, body: { spec: { replicas } } },
-      mergePatch,
+    const { apps } = kubeClients(
+      caller?.kind === 'participant' ? personKubeconfig(lab, caller.person) : open.lab.kubeconfigPath,
     );
+    await apps
+      .patchNamespacedDeploymentScale(
+        { name, namespace: open.record.namespace, body: { spec: { replicas } } },
+        mergePatch,
+      )
+      .catch((error: unknown) => {
+        if (apiStatus(error) !== 403 || caller?.kind !== 'participant') throw error;
+        throw new KartStreamError(
+          'conflict',
+          `lab ${lab}'s cluster refused ${caller.person} the scale of ${name}: their ServiceAccount may not do it`,
+          { fix: 'the facilitator can invite them again with a role that may act (commander or operator)' },
+        );
+      });
   },
 
   breakPods: async ({ lab, deployment, mode }) => {
