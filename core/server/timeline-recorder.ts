@@ -139,7 +139,11 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
   const { signal } = controller;
   const log = options.log ?? (() => undefined);
   const tick = options.tickMs ?? RECORD_TICK_MS;
-  const sources = { 'Warning events': warningEvents(lab), alerts: alertStates(lab), commands: shellCommands(lab) };
+  const sources = {
+    'Warning events': warningEvents(lab),
+    alerts: alertStates(lab),
+    commands: shellCommands(lab),
+  };
   const failing = new Set<string>();
   const polling = (async () => {
     while (!signal.aborted) {
@@ -149,7 +153,8 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
           await read().then(
             () => failing.delete(name),
             (error: unknown) => {
-              if (!failing.has(name)) log(`timeline: cannot read the ${name} of lab ${lab}: ${String(error)}`);
+              if (!failing.has(name))
+                log(`timeline: cannot read the ${name} of lab ${lab}: ${String(error)}`);
               failing.add(name);
             },
           );
@@ -185,7 +190,8 @@ export const recordLabTimeline = (
   options: RecorderOptions = {},
 ): (() => Promise<void>) => {
   let entry = recording.get(lab);
-  if (!entry) recording.set(lab, (entry = { reasons: new Set(), recorder: startTimelineRecorder(lab, options) }));
+  if (!entry)
+    recording.set(lab, (entry = { reasons: new Set(), recorder: startTimelineRecorder(lab, options) }));
   entry.reasons.add(reason);
   const held = entry;
   return async () => {
