@@ -49,6 +49,8 @@ const eventTime = (e: CoreV1Event): string => {
 /** Warning events new since the last read (an event seen again with a higher count is new). */
 const warningEvents = (lab: string) => {
   const seen = new Map<string, number>();
+  // Events are stamped to the second: what happened before this second is history, not news.
+  const since = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
   let first = true;
   return async () => {
     const { lab: context } = await openKnownLab(lab);
@@ -60,8 +62,7 @@ const warningEvents = (lab: string) => {
       const count = e.count ?? e.series?.count ?? 1;
       const before = seen.get(key);
       seen.set(key, count);
-      // What was there when recording began is history, not news.
-      if (first || (before !== undefined && before >= count)) continue;
+      if (before === undefined ? first && eventTime(e) < since : before >= count) continue;
       const object = `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`;
       await appendLabTimeline(lab, {
         kind: 'warning',
