@@ -1,6 +1,7 @@
 // Every input the core server accepts, validated before anything runs. A bad field comes back
 // as a validation error that names it (see `WireError.fields`).
 import { z } from 'zod';
+import { MILESTONES, SEVERITIES } from './incident-types.ts';
 import { ROLES } from './roles.ts';
 
 /** Same rule as the CLI's --name: a DNS label of at most 32 characters. */
@@ -150,6 +151,17 @@ export const inviteIdInput = z
   .object({ lab: labName, id: z.string().regex(/^[a-f0-9]{8}$/, 'expected an invite id') })
   .strict();
 
+export const declareIncidentInput = z
+  .object({ lab: labName, severity: z.enum(SEVERITIES), title: z.string().trim().min(1).max(200) })
+  .strict();
+export const severityInput = z.object({ lab: labName, severity: z.enum(SEVERITIES) }).strict();
+export const milestoneInput = z.object({ lab: labName, name: z.enum(MILESTONES) }).strict();
+export const noteInput = z.object({ lab: labName, text: z.string().trim().min(1).max(2000) }).strict();
+
+export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
+export type SeverityInput = z.infer<typeof severityInput>;
+export type MilestoneInput = z.infer<typeof milestoneInput>;
+export type NoteInput = z.infer<typeof noteInput>;
 export type CreateInviteInput = z.infer<typeof createInviteInput>;
 export type InviteIdInput = z.infer<typeof inviteIdInput>;
 export type CreateLabInput = z.infer<typeof createLabInput>;

@@ -4,6 +4,8 @@
 // same capabilities. The local user (the loopback token) has every capability; a participant
 // (an invite's token on the share listener) has those of their role, never `host`.
 
+import { LOCAL_ACTOR } from './timeline-types.ts';
+
 export const ROLES = ['facilitator', 'commander', 'operator', 'scribe', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -79,6 +81,12 @@ export const PROCEDURE_CAPABILITY: Record<string, Capability> = {
   'share.invite': 'facilitate',
   'share.revoke': 'facilitate',
   'share.stop': 'host',
+  'timeline.list': 'read',
+  'timeline.watch': 'read',
+  'incident.declare': 'note',
+  'incident.severity': 'note',
+  'incident.milestone': 'note',
+  'incident.note': 'note',
 };
 
 /**
@@ -95,6 +103,17 @@ export type Caller =
 
 export const callerHas = (caller: Caller, capability: Capability): boolean =>
   caller.kind === 'local' || ROLE_CAPABILITIES[caller.role].includes(capability);
+
+/** Who the caller is on the lab timeline: their person, or `local` for the local user. */
+export const actorOf = (caller: Caller): string => (caller.kind === 'local' ? LOCAL_ACTOR : caller.person);
+
+/**
+ * What the caller sees of the timeline (core/lab/timeline-visibility.ts): everything for the
+ * local user and facilitators (they run the game day), hidden entries held back for responders.
+ */
+export type TimelineViewer = 'all' | 'responder';
+export const timelineViewerOf = (caller: Caller): TimelineViewer =>
+  caller.kind === 'local' || caller.role === 'facilitator' ? 'all' : 'responder';
 
 const rolesWith = (capability: Capability): string => {
   const roles = ROLES.filter((r) => ROLE_CAPABILITIES[r].includes(capability));

@@ -4,7 +4,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import * as input from './inputs.ts';
-import { CAPABILITIES, callerHas, refusal, type Caller } from './roles.ts';
+import { actorOf, CAPABILITIES, callerHas, refusal, timelineViewerOf, type Caller } from './roles.ts';
 import type { KartStreamServices } from './services.ts';
 import type { WhoAmI } from './share-types.ts';
 import type { WireError } from './wire-types.ts';
@@ -207,6 +207,29 @@ export const appRouter = t.router({
     invite: q.input(input.createInviteInput).mutation(({ ctx, input }) => ctx.services.share.invite(input)),
     revoke: q.input(input.inviteIdInput).mutation(({ ctx, input }) => ctx.services.share.revoke(input)),
     stop: q.mutation(({ ctx }) => ctx.services.share.stop()),
+  }),
+  timeline: t.router({
+    list: q
+      .input(input.labInput)
+      .query(({ ctx, input }) => ctx.services.timeline.list(input.lab, timelineViewerOf(ctx.caller))),
+    watch: q.input(input.labInput).subscription(async function* ({ ctx, input, signal }) {
+      const viewer = timelineViewerOf(ctx.caller);
+      yield* ctx.services.timeline.watch(input.lab, viewer, signal ?? new AbortController().signal);
+    }),
+  }),
+  incident: t.router({
+    declare: q
+      .input(input.declareIncidentInput)
+      .mutation(({ ctx, input }) => ctx.services.incident.declare(input, actorOf(ctx.caller))),
+    severity: q
+      .input(input.severityInput)
+      .mutation(({ ctx, input }) => ctx.services.incident.severity(input, actorOf(ctx.caller))),
+    milestone: q
+      .input(input.milestoneInput)
+      .mutation(({ ctx, input }) => ctx.services.incident.milestone(input, actorOf(ctx.caller))),
+    note: q
+      .input(input.noteInput)
+      .mutation(({ ctx, input }) => ctx.services.incident.note(input, actorOf(ctx.caller))),
   }),
 });
 

@@ -8,6 +8,10 @@ import type {
   BreakPodsInput,
   CreateInviteInput,
   CreateLabInput,
+  DeclareIncidentInput,
+  MilestoneInput,
+  NoteInput,
+  SeverityInput,
   DeploymentLogsInput,
   EventsInput,
   HealPodsInput,
@@ -47,6 +51,9 @@ import type {
 } from './wire-types.ts';
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 import type { ClusterUsage } from './usage-types.ts';
+import type { TimelineView } from './incident-types.ts';
+import type { TimelineEntry } from './timeline-types.ts';
+import type { TimelineViewer } from './roles.ts';
 import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
 import type { Caller } from './roles.ts';
 
@@ -135,6 +142,18 @@ export interface KartStreamServices {
     status(input: PromoteInput): Promise<PromoteStatusView>;
     scale(input: PromoteScaleInput): Promise<Started>;
     destroy(input: PromoteDestroyInput): Promise<Started>;
+  };
+  /** The lab timeline (docs/gameday.md): what `viewer` may see of it, now and live. */
+  timeline: {
+    list(lab: string, viewer: TimelineViewer): Promise<TimelineView>;
+    watch(lab: string, viewer: TimelineViewer, signal: AbortSignal): AsyncIterable<TimelineView>;
+  };
+  /** The incident workflow: each call writes one timeline entry with `actor` (the caller's person). */
+  incident: {
+    declare(input: DeclareIncidentInput, actor: string): Promise<TimelineEntry>;
+    severity(input: SeverityInput, actor: string): Promise<TimelineEntry>;
+    milestone(input: MilestoneInput, actor: string): Promise<TimelineEntry>;
+    note(input: NoteInput, actor: string): Promise<TimelineEntry>;
   };
   /** Sharing a lab (docs/sharing.md): provided by the core server, which owns the share listener. */
   share: {

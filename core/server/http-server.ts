@@ -26,6 +26,8 @@ import { withTypedErrors } from './typed-errors.ts';
 import { handleConsoleSocket } from './kubectl-console.ts';
 import { openShareListener, type ShareListener, type ShareOptions } from './share-listener.ts';
 import { createShareService } from './share-service.ts';
+import { recordShareEvent } from './share-timeline.ts';
+import { recordLabTimeline } from './timeline-recorder.ts';
 
 export interface CoreServerOptions {
   services: EngineServices;
@@ -149,10 +151,14 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
   const token = newToken();
   let port = 0;
   let share: ShareListener | undefined;
+  let stopRecording: (() => Promise<void>) | undefined;
   const stopSharing = async () => {
     const closing = share;
     share = undefined;
     await closing?.close();
+    if (closing) await recordShareEvent(closing.lab, 'sharing stopped', log);
+    await stopRecording?.();
+    stopRecording = undefined;
   };
   const services = withTypedErrors({
     ...options.services,
@@ -310,7 +316,17 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
     share = await openShareListener(shareOptions, {
       request: (req, res, listener) => handleRequest(req, res, shareDoor(listener)),
       upgrade: (req, socket, head, listener) => handleUpgrade(req, socket, head, shareDoor(listener)),
+      presence: (caller, online) =>
+        void recordShareEvent(
+          caller.lab,
+          `${caller.person} (${caller.role}) ${online ? 'joined' : 'left'}`,
+          log,
+          caller.person,
+        ),
     });
+    // The timeline is recorded while the lab is shared (docs/gameday.md).
+    stopRecording = recordLabTimeline(shareOptions.lab, 'share', { log });
+    await recordShareEvent(shareOptions.lab, `sharing started on ${share.origin}`, log);
     return share;
   };
 

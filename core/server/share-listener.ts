@@ -58,6 +58,8 @@ export interface ShareListener {
 export interface ShareHandlers {
   request(req: IncomingMessage, res: ServerResponse, share: ShareListener): void;
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, share: ShareListener): void;
+  /** A participant's first live socket opened (true) or their last one closed (false). */
+  presence?(caller: Participant, online: boolean): void;
 }
 
 export interface ShareOptions {
@@ -141,11 +143,11 @@ export const openShareListener = async (
     seen: (caller) => void touch(caller.inviteId),
     track: (ws, caller) => {
       sockets.set(ws, caller);
-      touch(caller.inviteId).sockets += 1;
+      if ((touch(caller.inviteId).sockets += 1) === 1) handlers.presence?.(caller, true);
       ws.on('message', () => touch(caller.inviteId));
       ws.once('close', () => {
         sockets.delete(ws);
-        touch(caller.inviteId).sockets -= 1;
+        if ((touch(caller.inviteId).sockets -= 1) === 0) handlers.presence?.(caller, false);
       });
     },
     sweep,

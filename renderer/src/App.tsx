@@ -16,6 +16,7 @@ import { PromoteView } from './views/PromoteView.tsx';
 import { ScenariosView } from './views/ScenariosView.tsx';
 import { ServiceGraphView } from './views/ServiceGraphView.tsx';
 import { ShareView } from './views/ShareView.tsx';
+import { TimelineView } from './views/TimelineView.tsx';
 
 const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'labs', label: 'Labs', icon: '▤' },
@@ -25,6 +26,7 @@ const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'alerts', label: 'Alerts', icon: '⚠' },
   { view: 'dashboards', label: 'Dashboards', icon: '▥' },
   { view: 'promote', label: 'Promote', icon: '☁' },
+  { view: 'timeline', label: 'Timeline', icon: '☰' },
   { view: 'share', label: 'Share', icon: '⚑' },
 ];
 
@@ -116,6 +118,7 @@ export const App = () => {
   else if (view === 'scenarios') main = <ScenariosView lab={lab} />;
   else if (view === 'alerts') main = <AlertsView lab={lab} />;
   else if (view === 'dashboards') main = <DashboardsView lab={lab} />;
+  else if (view === 'timeline') main = <TimelineView lab={lab} />;
   else main = <PromoteView lab={lab} />;
 
   return (

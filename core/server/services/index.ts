@@ -19,6 +19,7 @@ import { createPromoteService } from './promote-service.ts';
 import { createScenariosService } from './scenarios-service.ts';
 import { createTasksService } from './tasks-service.ts';
 import { createTrafficService } from './traffic-service.ts';
+import { createIncidentService, createTimelineService } from './timeline-service.ts';
 import type { ServiceContext } from './service-context.ts';
 
 const packageVersion = (): string => {
@@ -59,6 +60,8 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     traffic: createTrafficService(ctx),
     grafana: createGrafanaService(ctx),
     promote: createPromoteService(ctx),
+    timeline: createTimelineService(),
+    incident: createIncidentService(),
   };
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -18,8 +18,19 @@ describe('the lab timeline file', () => {
   });
 
   it('keeps entries in time order, private to the user, and skips a torn line saying which', async () => {
-    await appendLabTimeline('lab1', { kind: 'note', actor: 'ana', text: 'checkout is slow', at: '2026-12-05T10:00:02.000Z' });
-    await appendLabTimeline('lab1', { kind: 'milestone', actor: 'ana', text: 'detected', at: '2026-12-05T10:00:01.000Z', data: { name: 'detected' } });
+    await appendLabTimeline('lab1', {
+      kind: 'note',
+      actor: 'ana',
+      text: 'checkout is slow',
+      at: '2026-12-05T10:00:02.000Z',
+    });
+    await appendLabTimeline('lab1', {
+      kind: 'milestone',
+      actor: 'ana',
+      text: 'detected',
+      at: '2026-12-05T10:00:01.000Z',
+      data: { name: 'detected' },
+    });
     await appendFile(labTimelineFile('lab1'), '{"at":"2026-12-05T10:00:03.000Z","kind":"no');
     const read = await readLabTimeline('lab1');
     expect(read.entries.map((e) => e.text)).toEqual(['detected', 'checkout is slow']);
@@ -28,14 +39,16 @@ describe('the lab timeline file', () => {
   });
 
   it('refuses an entry of an unknown kind or without an actor', async () => {
-    await expect(appendLabTimeline('lab1', { kind: 'gossip' as never, actor: 'ana', text: 'x' })).rejects.toThrow();
+    await expect(
+      appendLabTimeline('lab1', { kind: 'gossip' as never, actor: 'ana', text: 'x' }),
+    ).rejects.toThrow();
     await expect(appendLabTimeline('lab1', { kind: 'note', actor: '', text: 'x' })).rejects.toThrow();
     expect((await readLabTimeline('lab1')).entries).toEqual([]);
   });
 });
 
-describe('a participant\'s ServiceAccount name', () => {
-  it('is a DNS label made from the person\'s name, and an audit username maps back to it', () => {
+describe("a participant's ServiceAccount name", () => {
+  it("is a DNS label made from the person's name, and an audit username maps back to it", () => {
     expect(personServiceAccount('Ana María')).toBe('person-ana-mar-a');
     expect(personServiceAccount('  ')).toBe('person-anonymous');
     expect(personServiceAccount('x'.repeat(80))).toHaveLength(57);

@@ -36,7 +36,10 @@ const READ = [
   'traffic.graph',
   'share.status',
   'share.whoami',
+  'timeline.list',
+  'timeline.watch',
 ];
+const NOTE = ['incident.declare', 'incident.severity', 'incident.milestone', 'incident.note'];
 const ACT = ['actions.healNode', 'actions.healPods', 'actions.scalePool', 'actions.scaleDeployment'];
 const INJECT = ['actions.failNode', 'actions.breakPods', 'scenarios.start'];
 const FACILITATE = [
@@ -65,10 +68,10 @@ const HOST = [
 ];
 
 const ALLOWED: Record<Role, string[]> = {
-  facilitator: [...READ, ...ACT, ...INJECT, ...FACILITATE],
-  commander: [...READ, ...ACT],
+  facilitator: [...READ, ...NOTE, ...ACT, ...INJECT, ...FACILITATE],
+  commander: [...READ, ...NOTE, ...ACT],
   operator: [...READ, ...ACT],
-  scribe: [...READ],
+  scribe: [...READ, ...NOTE],
   observer: [...READ],
 };
 
@@ -128,7 +131,7 @@ const isForbidden = (outcome: unknown): outcome is TRPCError =>
 describe('the role table', () => {
   it('has one row for every procedure of the router, and none for a procedure that does not exist', () => {
     expect(Object.keys(PROCEDURE_CAPABILITY).sort()).toEqual(paths);
-    expect([...READ, ...ACT, ...INJECT, ...FACILITATE, ...HOST].sort()).toEqual(paths);
+    expect([...READ, ...NOTE, ...ACT, ...INJECT, ...FACILITATE, ...HOST].sort()).toEqual(paths);
   });
 
   it('keeps the local user and the host-only procedures apart from every role', () => {
