@@ -15,7 +15,7 @@ import { appendLabTimeline } from '../lab/lab-timeline.ts';
 import { requireLabRecord } from '../lab/lab-record.ts';
 import { labAlerts, type LabAlert } from '../monitoring/lab-alerts.ts';
 import { sleep } from '../tasks/wait.ts';
-import type { AuditChangeSource } from './audit-change-source.ts';
+import { auditLogSource, type AuditChangeSource } from './audit-change-source.ts';
 import { openKnownLab } from './services/labs-service.ts';
 import { labMonitoring } from './services/alert-monitoring.ts';
 import { alertChanges, alertChangeText, firingAlerts } from './timeline-alert-changes.ts';
@@ -24,6 +24,7 @@ import { alertChanges, alertChangeText, firingAlerts } from './timeline-alert-ch
 export const RECORD_TICK_MS = 1_000;
 
 export interface RecorderOptions {
+  /** Where audited changes come from: the lab's API server audit log unless given. */
   audit?: AuditChangeSource;
   tickMs?: number;
   /** Where a failing source is reported (it keeps trying). */
@@ -163,11 +164,9 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
       await sleep(tick, signal).catch(() => undefined);
     }
   })();
-  const audit = options.audit
-    ? auditChanges(lab, options.audit, signal).catch((error: unknown) => {
-        if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
-      })
-    : Promise.resolve();
+  const audit = auditChanges(lab, options.audit ?? auditLogSource, signal).catch((error: unknown) => {
+    if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
+  });
   return {
     stop: async () => {
       controller.abort();
@@ -183,7 +182,7 @@ const recording = new Map<string, { reasons: Set<string>; recorder: Recorder }>(
 
 /**
  * Records the lab's timeline for `reason` until the returned function is called; the game-day
- * runner and the share listener each call it. `audit`: the lab's audited changes, if known.
+ * runner and the share listener each call it.
  */
 export const recordLabTimeline = (
   lab: string,

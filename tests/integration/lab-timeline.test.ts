@@ -129,4 +129,26 @@ describe('the lab timeline', () => {
     for (const e of entries)
       expect(Object.keys(e)).toEqual(expect.arrayContaining(['at', 'kind', 'actor', 'text']));
   }, 120_000);
+
+  it("attributes an operator's scale of cartservice to the operator, from the API server's audit log", async () => {
+    const invite = await cli(
+      ['invite', '--name', LAB, '--role', 'operator', '--person', 'Oona Operator', '-o', 'json'],
+      env,
+    );
+    expect(invite.exitCode, invite.stderr).toBe(0);
+    const operatorUrl = (JSON.parse(invite.stdout) as { url: string }).url;
+    expect(
+      await sharePost(`${operatorUrl}trpc/actions.scaleDeployment`, { lab: LAB, name: 'cartservice', replicas: 2 }),
+    ).toBe(200);
+    const entries = await waitFor(
+      "the operator's scale in `kartstream timeline -o json`",
+      timeline,
+      (list) => list.some((e) => e.kind === 'change' && e.text.includes('cartservice')),
+      60_000,
+      { intervalMs: 1_000 },
+    );
+    const change = entries.find((e) => e.kind === 'change' && e.text.includes('cartservice'));
+    expect(change?.actor).toBe('Oona Operator');
+    expect(change?.text).toMatch(/scaled deployment cartservice/);
+  }, 120_000);
 });
