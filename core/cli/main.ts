@@ -15,6 +15,7 @@ import { addScenarioCommands } from './scenario-commands.ts';
 import { addPromoteCommand } from './promote-command.ts';
 import { addServeCommand } from './serve-command.ts';
 import { addInviteCommand } from './invite-command.ts';
+import { addGamedayCommands } from './gameday-commands.ts';
 import { addAppCommand } from './app-launcher.ts';
 
 export const buildProgram = (out: Output): Command => {
@@ -35,6 +36,7 @@ export const buildProgram = (out: Output): Command => {
   addPromoteCommand(program, out);
   addServeCommand(program, out);
   addInviteCommand(program, out);
+  addGamedayCommands(program, out);
   addAppCommand(program, out);
   return program;
 };
