@@ -6,7 +6,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import { LOCAL_ACTOR } from '../contract/timeline-types.ts';
 import type { GamedayState, NewGamedayControl } from '../gameday/gameday-files.ts';
-import type { GamedayView } from '../gameday/gameday-view.ts';
+import type { GamedayView } from '../contract/gameday-types.ts';
 import { table } from '../text/table.ts';
 import { outputFormat, type Output } from './output.ts';
 import { addGamedayLintCommand } from './gameday-lint.ts';

@@ -7,13 +7,9 @@ import { join } from 'node:path';
 import { labDir } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import type { CustomerImpact } from '../contract/impact-types.ts';
-import type { CheckResult } from '../scenarios/scenario-checks.ts';
+export type { ChecksOutcome } from '../contract/gameday-types.ts';
+import type { ChecksOutcome } from '../contract/gameday-types.ts';
 import type { GameClock, InjectProgress } from './inject-schedule.ts';
-
-export interface ChecksOutcome {
-  ok: boolean;
-  checks: CheckResult[];
-}
 
 export interface GamedayState {
   id: string;

@@ -2,34 +2,9 @@
 // revealed so far; the facilitator also sees the injects, landed and coming. Once it has ended,
 // everyone sees the injects.
 import type { GamedayDocument } from './gameday-schema.ts';
-import type { ChecksOutcome, GamedayState } from './gameday-files.ts';
-import { gameElapsedMs, upcomingInjects, type UpcomingInject } from './inject-schedule.ts';
-
-export interface GamedayView {
-  run: string;
-  gameday: string;
-  title: string;
-  lab: string;
-  state: GamedayState['state'];
-  startedAt: string;
-  endedAt?: string;
-  endReason?: string;
-  briefing: string;
-  roles: string[];
-  speed: number;
-  elapsedSeconds: number;
-  remainingSeconds: number;
-  hints: string[];
-  hintsLeft: number;
-  steadyStateBefore?: ChecksOutcome;
-  steadyStateAfter?: ChecksOutcome;
-  objectives?: ChecksOutcome;
-  rolledBack?: boolean;
-  /** Facilitator, or everyone once ended. */
-  injects?: { id: string; title: string; landedAt?: string; landedBy?: string }[];
-  /** Facilitator only, while it runs. */
-  upcoming?: UpcomingInject[];
-}
+import type { GamedayView } from '../contract/gameday-types.ts';
+import type { GamedayState } from './gameday-files.ts';
+import { gameElapsedMs, upcomingInjects } from './inject-schedule.ts';
 
 export const gamedayView = (
   state: GamedayState,

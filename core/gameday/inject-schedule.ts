@@ -4,6 +4,7 @@
 // game day is paused, and runs `speed` times faster than the wall clock (rehearsals and tests).
 import { durationMs } from '../scenarios/scenario-types.ts';
 import { checkText } from '../scenarios/check-text.ts';
+import type { UpcomingInject } from '../contract/gameday-types.ts';
 import type { GamedayDocument, Inject } from './gameday-schema.ts';
 
 export interface GameClock {
@@ -62,18 +63,6 @@ export const conditionReading = (progress: InjectProgress, holds: boolean): bool
   }
   return progress.seenNotHolding === true;
 };
-
-/** What is coming, for the facilitator: each inject not landed, with when it lands. */
-export interface UpcomingInject {
-  id: string;
-  title: string;
-  /** For `at`: game ms until it lands (0 when due). */
-  inMs?: number;
-  /** For `when`: the condition in words, and whether it is watched yet. */
-  when?: string;
-  armed?: boolean;
-  after?: string;
-}
 
 export const upcomingInjects = (
   g: GamedayDocument,

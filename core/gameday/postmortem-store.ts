@@ -2,31 +2,13 @@
 // fresh draft (scores always recomputed) with the sections the team saved for that run.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import { readLabTimeline } from '../lab/lab-timeline.ts';
 import { gamedayDir, postmortemFile, readGamedayState } from './gameday-files.ts';
 import { loadGamedayFile } from './load-gameday.ts';
-import { ACTION_ITEM_TYPES, draftPostmortem, type Postmortem, type PostmortemSections } from './postmortem.ts';
-
-const lines = z.array(z.string());
-export const sectionsSchema = z.strictObject({
-  summary: z.string(),
-  impact: z.string(),
-  trigger: z.string(),
-  detection: z.string(),
-  resolution: z.string(),
-  timeline: z.array(z.strictObject({ at: z.string(), kind: z.string(), actor: z.string(), text: z.string() })),
-  responders: z.array(z.strictObject({ person: z.string(), entries: z.number() })),
-  expectedRoles: lines,
-  wentWell: lines,
-  wentWrong: lines,
-  gotLucky: lines,
-  actionItems: z.array(
-    z.strictObject({ type: z.enum(ACTION_ITEM_TYPES), text: z.string().min(1), owner: z.string().min(1, 'an owner (a person, or "unassigned")') }),
-  ),
-});
+import { postmortemSectionsSchema, type Postmortem, type PostmortemSections } from '../contract/gameday-types.ts';
+import { draftPostmortem } from './postmortem.ts';
 
 /** The lab's latest game day's postmortem: the draft, with the team's saved sections. */
 export const readPostmortem = async (lab: string): Promise<Postmortem> => {
@@ -52,5 +34,5 @@ export const savePostmortemSections = async (lab: string, run: string, sections:
       fix: 'reload the postmortem and edit the current draft',
     });
   await ensurePrivateDir(gamedayDir(lab));
-  await writePrivateJson(postmortemFile(lab), { run, sections: sectionsSchema.parse(sections) });
+  await writePrivateJson(postmortemFile(lab), { run, sections: postmortemSectionsSchema.parse(sections) });
 };

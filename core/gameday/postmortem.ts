@@ -2,64 +2,15 @@
 // template and PagerDuty's, filled from the run and the lab's timeline, for the team to edit; and
 // two scores kept apart: the system's (did the steady state hold, what did shoppers feel) and the
 // responders' (how fast they detected, acknowledged, mitigated and resolved; how many hints).
-import type { CustomerImpact } from '../contract/impact-types.ts';
+import {
+  MILESTONES,
+  type Milestone,
+  type Postmortem,
+  type RespondersScore,
+  type SystemScore,
+} from '../contract/gameday-types.ts';
 import { SYSTEM_ACTOR, type TimelineEntry } from '../contract/timeline-types.ts';
 import type { GamedayState } from './gameday-files.ts';
-
-export const MILESTONES = ['detected', 'acknowledged', 'mitigated', 'resolved'] as const;
-export type Milestone = (typeof MILESTONES)[number];
-export const ACTION_ITEM_TYPES = ['mitigate', 'prevent', 'process'] as const;
-
-export interface ActionItem {
-  type: (typeof ACTION_ITEM_TYPES)[number];
-  text: string;
-  owner: string;
-}
-
-export interface PostmortemSections {
-  summary: string;
-  impact: string;
-  trigger: string;
-  detection: string;
-  resolution: string;
-  timeline: { at: string; kind: string; actor: string; text: string }[];
-  responders: { person: string; entries: number }[];
-  expectedRoles: string[];
-  wentWell: string[];
-  wentWrong: string[];
-  gotLucky: string[];
-  actionItems: ActionItem[];
-}
-
-export interface SystemScore {
-  steadyStateBefore: boolean | null;
-  steadyStateHeld: boolean | null;
-  failingChecks: string[];
-  rolledBack: boolean;
-  customerImpact: CustomerImpact | null;
-}
-
-export interface RespondersScore {
-  objectivesMet: boolean | null;
-  /** Seconds from the first inject to each milestone, null when it was never recorded. */
-  timeToDetectSeconds: number | null;
-  timeToAcknowledgeSeconds: number | null;
-  timeToMitigateSeconds: number | null;
-  timeToResolveSeconds: number | null;
-  hintsRevealed: number;
-  hintsAvailable: number;
-}
-
-export interface Postmortem {
-  run: string;
-  gameday: string;
-  title: string;
-  lab: string;
-  startedAt: string;
-  endedAt: string | null;
-  sections: PostmortemSections;
-  scores: { system: SystemScore; responders: RespondersScore };
-}
 
 const seconds = (from: string | undefined, to: string | undefined): number | null =>
   from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null;
