@@ -132,3 +132,18 @@ export const postmortemSectionsSchema = z.strictObject({
     }),
   ),
 });
+
+/** A facilitator's request to a running game day. */
+export type GamedayRequest =
+  | { type: 'pause' | 'resume' | 'end' | 'hint' }
+  | { type: 'inject'; inject: string }
+  | { type: 'extend'; minutes: number };
+
+export interface GamedaySummary {
+  id: string;
+  title: string;
+  timeBox: string;
+  roles: string[];
+  injects: number;
+  hints: number;
+}

@@ -20,6 +20,7 @@ import type {
   ScaleDeploymentInput,
   ScalePoolInput,
   StartScenarioInput,
+  StartGamedayInput,
 } from './inputs.ts';
 import type { DashboardView, PanelData } from './dashboard-types.ts';
 import type { ServiceGraph } from './graph-types.ts';
@@ -48,6 +49,7 @@ import type {
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 import type { ClusterUsage } from './usage-types.ts';
 import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
+import type { GamedayRequest, GamedaySummary, GamedayView, Postmortem } from './gameday-types.ts';
 
 export interface Started {
   taskId: string;
@@ -133,6 +135,16 @@ export interface KartStreamServices {
     status(input: PromoteInput): Promise<PromoteStatusView>;
     scale(input: PromoteScaleInput): Promise<Started>;
     destroy(input: PromoteDestroyInput): Promise<Started>;
+  };
+  /** Game days (docs/gameday.md); `by` is who asks: a participant's person name, or `local`. */
+  gameday: {
+    list(): Promise<GamedaySummary[]>;
+    /** The lab's current or latest game day as this caller may see it; null when none ran. */
+    status(lab: string, facilitator: boolean): Promise<GamedayView | null>;
+    start(input: StartGamedayInput, by: string): Promise<{ run: string; taskId: string }>;
+    control(lab: string, request: GamedayRequest, by: string): Promise<GamedayView | null>;
+    postmortem(lab: string): Promise<Postmortem>;
+    savePostmortem(lab: string, run: string, sections: unknown): Promise<Postmortem>;
   };
   /** Sharing a lab (docs/sharing.md): provided by the core server, which owns the share listener. */
   share: {

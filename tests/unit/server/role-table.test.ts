@@ -36,9 +36,14 @@ const READ = [
   'traffic.graph',
   'share.status',
   'share.whoami',
+  'gameday.list',
+  'gameday.status',
+  'gameday.postmortem',
 ];
+// Notes and milestones: the scribe's part, and editing the postmortem draft with the team.
+const NOTE = ['gameday.savePostmortem'];
 const ACT = ['actions.healNode', 'actions.healPods', 'actions.scalePool', 'actions.scaleDeployment'];
-const INJECT = ['actions.failNode', 'actions.breakPods', 'scenarios.start'];
+const INJECT = ['actions.failNode', 'actions.breakPods', 'scenarios.start', 'gameday.start', 'gameday.injectNow'];
 const FACILITATE = [
   'scenarios.hint',
   'scenarios.solution',
@@ -46,6 +51,11 @@ const FACILITATE = [
   'share.invites',
   'share.invite',
   'share.revoke',
+  'gameday.pause',
+  'gameday.resume',
+  'gameday.extend',
+  'gameday.end',
+  'gameday.hint',
 ];
 const HOST = [
   'labs.topology',
@@ -65,10 +75,10 @@ const HOST = [
 ];
 
 const ALLOWED: Record<Role, string[]> = {
-  facilitator: [...READ, ...ACT, ...INJECT, ...FACILITATE],
-  commander: [...READ, ...ACT],
+  facilitator: [...READ, ...NOTE, ...ACT, ...INJECT, ...FACILITATE],
+  commander: [...READ, ...NOTE, ...ACT],
   operator: [...READ, ...ACT],
-  scribe: [...READ],
+  scribe: [...READ, ...NOTE],
   observer: [...READ],
 };
 
@@ -128,7 +138,7 @@ const isForbidden = (outcome: unknown): outcome is TRPCError =>
 describe('the role table', () => {
   it('has one row for every procedure of the router, and none for a procedure that does not exist', () => {
     expect(Object.keys(PROCEDURE_CAPABILITY).sort()).toEqual(paths);
-    expect([...READ, ...ACT, ...INJECT, ...FACILITATE, ...HOST].sort()).toEqual(paths);
+    expect([...READ, ...NOTE, ...ACT, ...INJECT, ...FACILITATE, ...HOST].sort()).toEqual(paths);
   });
 
   it('keeps the local user and the host-only procedures apart from every role', () => {
