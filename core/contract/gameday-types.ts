@@ -147,3 +147,9 @@ export interface GamedaySummary {
   injects: number;
   hints: number;
 }
+
+/** The postmortem as the app shows it: the draft, and the same rendered as Markdown for export. */
+export interface PostmortemReport {
+  postmortem: Postmortem;
+  markdown: string;
+}

@@ -49,7 +49,7 @@ import type {
 import type { DeploymentLogsView, LogsMessage } from './log-wire-types.ts';
 import type { ClusterUsage } from './usage-types.ts';
 import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
-import type { GamedayRequest, GamedaySummary, GamedayView, Postmortem } from './gameday-types.ts';
+import type { GamedayRequest, GamedaySummary, GamedayView, PostmortemReport } from './gameday-types.ts';
 
 export interface Started {
   taskId: string;
@@ -143,8 +143,8 @@ export interface KartStreamServices {
     status(lab: string, facilitator: boolean): Promise<GamedayView | null>;
     start(input: StartGamedayInput, by: string): Promise<{ run: string; taskId: string }>;
     control(lab: string, request: GamedayRequest, by: string): Promise<GamedayView | null>;
-    postmortem(lab: string): Promise<Postmortem>;
-    savePostmortem(lab: string, run: string, sections: unknown): Promise<Postmortem>;
+    postmortem(lab: string): Promise<PostmortemReport>;
+    savePostmortem(lab: string, run: string, sections: unknown): Promise<PostmortemReport>;
   };
   /** Sharing a lab (docs/sharing.md): provided by the core server, which owns the share listener. */
   share: {

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+import { formatPath } from '../validation/describe-issues.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import { readLabTimeline } from '../lab/lab-timeline.ts';
 import { gamedayDir, postmortemFile, readGamedayState } from './gameday-files.ts';
@@ -34,5 +35,11 @@ export const savePostmortemSections = async (lab: string, run: string, sections:
       fix: 'reload the postmortem and edit the current draft',
     });
   await ensurePrivateDir(gamedayDir(lab));
-  await writePrivateJson(postmortemFile(lab), { run, sections: postmortemSectionsSchema.parse(sections) });
+  const parsed = postmortemSectionsSchema.safeParse(sections);
+  if (!parsed.success)
+    throw new KartStreamError('invalid-input', 'the postmortem draft has problems, so it was not saved', {
+      details: parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
+      fix: 'correct those fields and save again',
+    });
+  await writePrivateJson(postmortemFile(lab), { run, sections: parsed.data });
 };

@@ -3,7 +3,7 @@
 // through the same control file the CLI writes, so a game day started in a terminal is driven
 // from the app and the other way round.
 import type { KartStreamServices } from '../../contract/services.ts';
-import type { GamedayView } from '../../contract/gameday-types.ts';
+import type { GamedayView, PostmortemReport } from '../../contract/gameday-types.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { requireLabRecord } from '../../lab/lab-record.ts';
 import { readGamedayState, requestGameday } from '../../gameday/gameday-files.ts';
@@ -11,6 +11,7 @@ import { activeGameday, runGameday } from '../../gameday/gameday-runner.ts';
 import { gamedayView } from '../../gameday/gameday-view.ts';
 import { findGameday, gamedayIds, loadGamedayFile } from '../../gameday/load-gameday.ts';
 import { readPostmortem, savePostmortemSections } from '../../gameday/postmortem-store.ts';
+import { renderPostmortemMarkdown } from '../../gameday/postmortem.ts';
 import { sleep } from '../../tasks/wait.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -20,6 +21,11 @@ const viewOf = async (lab: string, facilitator: boolean): Promise<GamedayView | 
   const state = await readGamedayState(lab);
   if (!state) return null;
   return gamedayView(state, (await loadGamedayFile(state.file)).gameday, facilitator);
+};
+
+const report = async (lab: string): Promise<PostmortemReport> => {
+  const postmortem = await readPostmortem(lab);
+  return { postmortem, markdown: renderPostmortemMarkdown(postmortem) };
 };
 
 export const createGamedayService = (ctx: ServiceContext): KartStreamServices['gameday'] => ({
@@ -82,12 +88,12 @@ export const createGamedayService = (ctx: ServiceContext): KartStreamServices['g
 
   postmortem: async (lab) => {
     await requireLabRecord(lab);
-    return readPostmortem(lab);
+    return report(lab);
   },
 
   savePostmortem: async (lab, run, sections) => {
     await requireLabRecord(lab);
     await savePostmortemSections(lab, run, sections);
-    return readPostmortem(lab);
+    return report(lab);
   },
 });

@@ -1,7 +1,7 @@
 // The view and lab live in the URL hash (`#/map?lab=kartstream`), so a reload keeps them. The
 // token stays in the path and never goes anywhere else.
 
-export const VIEWS = ['labs', 'map', 'graph', 'scenarios', 'alerts', 'dashboards', 'promote', 'share'] as const;
+export const VIEWS = ['labs', 'map', 'graph', 'scenarios', 'alerts', 'dashboards', 'promote', 'share', 'gameday'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {
