@@ -15,7 +15,7 @@ export const LAYERS = [
   ['monitoring'],
   ['lab'],
   ['scenarios'],
-  ['promote'],
+  ['promote', 'gameday'],
   ['server'],
   ['cli'],
 ];

@@ -16,6 +16,7 @@ import { addPromoteCommand } from './promote-command.ts';
 import { addServeCommand } from './serve-command.ts';
 import { addInviteCommand } from './invite-command.ts';
 import { addTimelineCommand } from './timeline-command.ts';
+import { addGamedayCommands } from './gameday-commands.ts';
 import { addAppCommand } from './app-launcher.ts';
 
 export const buildProgram = (out: Output): Command => {
@@ -37,6 +38,7 @@ export const buildProgram = (out: Output): Command => {
   addServeCommand(program, out);
   addInviteCommand(program, out);
   addTimelineCommand(program, out);
+  addGamedayCommands(program, out);
   addAppCommand(program, out);
   return program;
 };

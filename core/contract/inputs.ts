@@ -180,3 +180,18 @@ export type AwsInput = z.infer<typeof awsInput>;
 export type PromoteInput = z.infer<typeof promoteInput>;
 export type PromoteScaleInput = z.infer<typeof promoteScaleInput>;
 export type PromoteDestroyInput = z.infer<typeof promoteDestroyInput>;
+
+// ---- game days (docs/gameday.md) ----
+export const startGamedayInput = z
+  .object({
+    lab: labName,
+    id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'a game-day id such as cart-outage'),
+    speed: z.number().positive().max(1000).optional(),
+  })
+  .strict();
+export const gamedayInjectInput = z.object({ lab: labName, inject: z.string().min(1).max(100) }).strict();
+export const gamedayExtendInput = z.object({ lab: labName, minutes: z.int().min(1).max(240) }).strict();
+export const savePostmortemInput = z
+  .object({ lab: labName, run: z.string().min(1).max(200), sections: z.unknown() })
+  .strict();
+export type StartGamedayInput = z.infer<typeof startGamedayInput>;

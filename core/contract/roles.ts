@@ -75,6 +75,17 @@ export const PROCEDURE_CAPABILITY: Record<string, Capability> = {
   'promote.status': 'host',
   'promote.scale': 'host',
   'promote.destroy': 'host',
+  'gameday.list': 'read',
+  'gameday.status': 'read', // upcoming injects only for callers who may facilitate
+  'gameday.start': 'inject',
+  'gameday.pause': 'facilitate',
+  'gameday.resume': 'facilitate',
+  'gameday.injectNow': 'inject',
+  'gameday.extend': 'facilitate',
+  'gameday.end': 'facilitate',
+  'gameday.hint': 'facilitate',
+  'gameday.postmortem': 'read',
+  'gameday.savePostmortem': 'note', // the scribe edits the draft with the team
   'share.status': 'read',
   'share.whoami': 'read',
   'share.invites': 'facilitate',

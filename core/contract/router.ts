@@ -200,6 +200,59 @@ export const appRouter = t.router({
       .input(input.promoteDestroyInput)
       .mutation(({ ctx, input }) => ctx.services.promote.destroy(input)),
   }),
+  gameday: t.router({
+    list: q.query(({ ctx }) => ctx.services.gameday.list()),
+    status: q
+      .input(input.labInput)
+      .query(({ ctx, input }) => ctx.services.gameday.status(input.lab, callerHas(ctx.caller, 'facilitate'))),
+    start: q
+      .input(input.startGamedayInput)
+      .mutation(({ ctx, input }) => ctx.services.gameday.start(input, actorOf(ctx.caller))),
+    pause: q
+      .input(input.labInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(input.lab, { type: 'pause' }, actorOf(ctx.caller)),
+      ),
+    resume: q
+      .input(input.labInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(input.lab, { type: 'resume' }, actorOf(ctx.caller)),
+      ),
+    end: q
+      .input(input.labInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(input.lab, { type: 'end' }, actorOf(ctx.caller)),
+      ),
+    hint: q
+      .input(input.labInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(input.lab, { type: 'hint' }, actorOf(ctx.caller)),
+      ),
+    injectNow: q
+      .input(input.gamedayInjectInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(
+          input.lab,
+          { type: 'inject', inject: input.inject },
+          actorOf(ctx.caller),
+        ),
+      ),
+    extend: q
+      .input(input.gamedayExtendInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.control(
+          input.lab,
+          { type: 'extend', minutes: input.minutes },
+          actorOf(ctx.caller),
+        ),
+      ),
+    postmortem: q.input(input.labInput).query(({ ctx, input }) => ctx.services.gameday.postmortem(input.lab)),
+    savePostmortem: q
+      .input(input.savePostmortemInput)
+      .mutation(({ ctx, input }) =>
+        ctx.services.gameday.savePostmortem(input.lab, input.run, input.sections),
+      ),
+  }),
   share: t.router({
     status: q.input(input.labInput).query(({ ctx, input }) => ctx.services.share.status(input.lab)),
     whoami: q.query(({ ctx }) => whoAmI(ctx.caller)),

@@ -24,6 +24,7 @@ import type {
   ScaleDeploymentInput,
   ScalePoolInput,
   StartScenarioInput,
+  StartGamedayInput,
 } from './inputs.ts';
 import type { DashboardView, PanelData } from './dashboard-types.ts';
 import type { ServiceGraph } from './graph-types.ts';
@@ -56,6 +57,7 @@ import type { TimelineEntry } from './timeline-types.ts';
 import type { TimelineViewer } from './roles.ts';
 import type { CreatedInvite, InviteView, ShareStatus } from './share-types.ts';
 import type { Caller } from './roles.ts';
+import type { GamedayRequest, GamedaySummary, GamedayView, PostmortemReport } from './gameday-types.ts';
 
 export interface Started {
   taskId: string;
@@ -154,6 +156,16 @@ export interface KartStreamServices {
     severity(input: SeverityInput, actor: string): Promise<TimelineEntry>;
     milestone(input: MilestoneInput, actor: string): Promise<TimelineEntry>;
     note(input: NoteInput, actor: string): Promise<TimelineEntry>;
+  };
+  /** Game days (docs/gameday.md); `by` is who asks: a participant's person name, or `local`. */
+  gameday: {
+    list(): Promise<GamedaySummary[]>;
+    /** The lab's current or latest game day as this caller may see it; null when none ran. */
+    status(lab: string, facilitator: boolean): Promise<GamedayView | null>;
+    start(input: StartGamedayInput, by: string): Promise<{ run: string; taskId: string }>;
+    control(lab: string, request: GamedayRequest, by: string): Promise<GamedayView | null>;
+    postmortem(lab: string): Promise<PostmortemReport>;
+    savePostmortem(lab: string, run: string, sections: unknown): Promise<PostmortemReport>;
   };
   /** Sharing a lab (docs/sharing.md): provided by the core server, which owns the share listener. */
   share: {

@@ -112,7 +112,8 @@ export interface TaskSummary {
   logPath: string;
   /** What the task works on, e.g. `{ lab: 'kartstream' }`, so views can filter. */
   lab?: string;
-  kind: 'lab-create' | 'lab-delete' | 'lab-reset' | 'pool-scale' | 'promote' | 'scenario' | 'other';
+  kind:
+    'lab-create' | 'lab-delete' | 'lab-reset' | 'pool-scale' | 'promote' | 'scenario' | 'gameday' | 'other';
 }
 
 export interface TaskDetail extends TaskSummary {

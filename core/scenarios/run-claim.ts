@@ -18,6 +18,8 @@ export interface RunClaim {
   scenario: string;
   title: string;
   startedAt: string;
+  /** A game day claims the lab the same way (core/gameday/); absent means a scenario. */
+  kind?: 'scenario' | 'game day';
 }
 
 const claimFile = (lab: string) => join(labDir(lab), 'active-run.json');
@@ -40,15 +42,20 @@ export const isClaimLive = (claim: Pick<RunClaim, 'id' | 'pid'>): boolean =>
   claim.pid === process.pid ? runsHere.has(claim.id) : isAlive(claim.pid);
 
 /** The refusal for a start on a lab another run holds: which run, and how to abort it. */
-export const labBusyError = (lab: string, holder: RunClaim): KartStreamError =>
-  new KartStreamError('conflict', `a scenario ("${holder.title}") is already running on lab ${lab}`, {
+export const labBusyError = (lab: string, holder: RunClaim): KartStreamError => {
+  const kind = holder.kind ?? 'scenario';
+  return new KartStreamError('conflict', `a ${kind} ("${holder.title}") is already running on lab ${lab}`, {
     details: [
-      `run ${holder.id} (scenario ${holder.scenario}), started ${holder.startedAt}${
+      `run ${holder.id} (${kind} ${holder.scenario}), started ${holder.startedAt}${
         holder.pid === process.pid ? ' from this process' : ` by process ${holder.pid}`
       }`,
     ],
-    fix: `abort it first (npx kartstream scenario abort --name ${lab}, or Abort in the scenario player), or let it finish`,
+    fix:
+      kind === 'game day'
+        ? `end it first (npx kartstream gameday end --name ${lab}, or End in the facilitator console), or let its time box run out`
+        : `abort it first (npx kartstream scenario abort --name ${lab}, or Abort in the scenario player), or let it finish`,
   });
+};
 
 /**
  * Claims the lab for a run, atomically; throws labBusyError naming the holder when a run

@@ -17,6 +17,7 @@ import { ScenariosView } from './views/ScenariosView.tsx';
 import { ServiceGraphView } from './views/ServiceGraphView.tsx';
 import { ShareView } from './views/ShareView.tsx';
 import { TimelineView } from './views/TimelineView.tsx';
+import { GamedayView } from './views/GamedayView.tsx';
 
 const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'labs', label: 'Labs', icon: '▤' },
@@ -28,6 +29,7 @@ const NAV: { view: ViewName; label: string; icon: string }[] = [
   { view: 'promote', label: 'Promote', icon: '☁' },
   { view: 'timeline', label: 'Timeline', icon: '☰' },
   { view: 'share', label: 'Share', icon: '⚑' },
+  { view: 'gameday', label: 'Game day', icon: '⚔' },
 ];
 
 /** While a lab is being created its state changes on the server: look again this often. */
@@ -112,6 +114,7 @@ export const App = () => {
     );
   // Sharing is of the lab the server was started for, whether or not it has been created yet.
   else if (view === 'share') main = <ShareView lab={lab ?? info.data?.defaultLab ?? 'kartstream'} />;
+  else if (view === 'gameday') main = <GamedayView lab={lab ?? info.data?.defaultLab ?? 'kartstream'} />;
   else if (!lab) main = <NoLab onCreate={() => go('labs', undefined)} />;
   else if (view === 'map') main = <MapView lab={lab} />;
   else if (view === 'graph') main = <ServiceGraphView lab={lab} />;

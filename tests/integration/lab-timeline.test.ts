@@ -138,7 +138,11 @@ describe('the lab timeline', () => {
     expect(invite.exitCode, invite.stderr).toBe(0);
     const operatorUrl = (JSON.parse(invite.stdout) as { url: string }).url;
     expect(
-      await sharePost(`${operatorUrl}trpc/actions.scaleDeployment`, { lab: LAB, name: 'cartservice', replicas: 2 }),
+      await sharePost(`${operatorUrl}trpc/actions.scaleDeployment`, {
+        lab: LAB,
+        name: 'cartservice',
+        replicas: 2,
+      }),
     ).toBe(200);
     const entries = await waitFor(
       "the operator's scale in `kartstream timeline -o json`",

@@ -17,6 +17,7 @@ import { createLogsService } from './logs-service.ts';
 import { createMetricsService } from './metrics-service.ts';
 import { createPromoteService } from './promote-service.ts';
 import { createScenariosService } from './scenarios-service.ts';
+import { createGamedayService } from './gameday-service.ts';
 import { createTasksService } from './tasks-service.ts';
 import { createTrafficService } from './traffic-service.ts';
 import { createIncidentService, createTimelineService } from './timeline-service.ts';
@@ -54,6 +55,7 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     logs: createLogsService(ctx),
     actions: createActionsService(ctx),
     scenarios: createScenariosService(ctx),
+    gameday: createGamedayService(ctx),
     alerts: createAlertsService(ctx),
     metrics: createMetricsService(ctx),
     dashboards: createDashboardsService(ctx),

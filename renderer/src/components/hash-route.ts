@@ -11,6 +11,7 @@ export const VIEWS = [
   'promote',
   'timeline',
   'share',
+  'gameday',
 ] as const;
 export type ViewName = (typeof VIEWS)[number];
 

@@ -38,10 +38,26 @@ const READ = [
   'share.whoami',
   'timeline.list',
   'timeline.watch',
+  'gameday.list',
+  'gameday.status',
+  'gameday.postmortem',
 ];
-const NOTE = ['incident.declare', 'incident.severity', 'incident.milestone', 'incident.note'];
+// Notes and milestones: the scribe's part, and editing the postmortem draft with the team.
+const NOTE = [
+  'incident.declare',
+  'incident.severity',
+  'incident.milestone',
+  'incident.note',
+  'gameday.savePostmortem',
+];
 const ACT = ['actions.healNode', 'actions.healPods', 'actions.scalePool', 'actions.scaleDeployment'];
-const INJECT = ['actions.failNode', 'actions.breakPods', 'scenarios.start'];
+const INJECT = [
+  'actions.failNode',
+  'actions.breakPods',
+  'scenarios.start',
+  'gameday.start',
+  'gameday.injectNow',
+];
 const FACILITATE = [
   'scenarios.hint',
   'scenarios.solution',
@@ -49,6 +65,11 @@ const FACILITATE = [
   'share.invites',
   'share.invite',
   'share.revoke',
+  'gameday.pause',
+  'gameday.resume',
+  'gameday.extend',
+  'gameday.end',
+  'gameday.hint',
 ];
 const HOST = [
   'labs.topology',

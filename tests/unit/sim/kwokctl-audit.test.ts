@@ -38,8 +38,8 @@ describe('the kwokctl configuration', () => {
   });
 
   it('leaves the audit policy out when none is given', () => {
-    expect(renderKwokctlConfiguration({ binaries, kubeApiserverPort: 6443, componentPorts }).options).not.toHaveProperty(
-      'kubeAuditPolicy',
-    );
+    expect(
+      renderKwokctlConfiguration({ binaries, kubeApiserverPort: 6443, componentPorts }).options,
+    ).not.toHaveProperty('kubeAuditPolicy');
   });
 });

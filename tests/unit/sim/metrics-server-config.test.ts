@@ -33,9 +33,9 @@ const PORTS = {
 };
 
 const docs = async (binaries: KwokctlBinaries) =>
-  parseAllDocuments(await renderKwokctlConfigFile({ binaries, kubeApiserverPort: 6443, componentPorts: PORTS })).map(
-    (d) => d.toJS() as { kind: string; options?: Record<string, unknown>; spec?: unknown },
-  );
+  parseAllDocuments(
+    await renderKwokctlConfigFile({ binaries, kubeApiserverPort: 6443, componentPorts: PORTS }),
+  ).map((d) => d.toJS() as { kind: string; options?: Record<string, unknown>; spec?: unknown });
 
 describe('metrics-server in the kwokctl config', () => {
   it('turns it on with the cached binary and the manifests shipped in infra/sim/metrics-server', async () => {
