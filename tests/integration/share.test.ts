@@ -2,36 +2,20 @@
 // the real `kartstream invite` CLI; clients that pin the printed certificate fingerprint (and
 // refuse any other), one per invite. No sim lab: the role checks run before any lab is touched.
 import { statSync } from 'node:fs';
-import { Agent, request as httpsRequest, type AgentOptions } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { waitFor, wakeup } from '../helpers/wait.ts';
+import { PinnedAgent } from './helpers/pinned-agent.ts';
 import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const LAB = 'gameday';
 const ADDRESS = '127.0.0.2';
 
-/** An HTTPS agent that accepts exactly one certificate: the one with this SHA-256 fingerprint. */
-class PinnedAgent extends Agent {
-  constructor(private readonly fingerprint: string) {
-    super({ keepAlive: false });
-  }
-  override createConnection(options: AgentOptions & { host?: string; port?: number }): Duplex {
-    const socket: TLSSocket = tlsConnect({ ...options, rejectUnauthorized: false } as never);
-    socket.once('secureConnect', () => {
-      const served = socket.getPeerCertificate().fingerprint256;
-      if (served !== this.fingerprint)
-        socket.destroy(new Error(`certificate fingerprint ${served} is not the pinned ${this.fingerprint}`));
-    });
-    return socket;
-  }
-}
 
 interface Reply {
   status: number;

@@ -5,10 +5,8 @@
 // as the independent client); the kubectl console refusing shell syntax and running kubectl as
 // the person, each command on the lab's timeline.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpsRequest, type AgentOptions } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -19,6 +17,7 @@ import { readAuditChanges } from '../../core/lab/audit-log.ts';
 import { labKubeconfigPath } from '../../core/lab/lab-record.ts';
 import { readLabTimeline } from '../../core/lab/lab-timeline.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { PinnedAgent } from './helpers/pinned-agent.ts';
 import { cli, kubectlJson, REPO, useTempHome } from './helpers/lab-env.ts';
 
 const LAB = 'team-lab';
@@ -26,20 +25,6 @@ const ADDRESS = '127.0.0.2';
 const OPERATOR = 'Oona Operator';
 const OBSERVER = 'Obi';
 
-/** Accepts exactly the certificate the server printed the fingerprint of. */
-class PinnedAgent extends Agent {
-  constructor(private readonly fingerprint: string) {
-    super({ keepAlive: false });
-  }
-  override createConnection(options: AgentOptions & { host?: string; port?: number }): Duplex {
-    const socket: TLSSocket = tlsConnect({ ...options, rejectUnauthorized: false } as never);
-    socket.once('secureConnect', () => {
-      if (socket.getPeerCertificate().fingerprint256 !== this.fingerprint)
-        socket.destroy(new Error('not the pinned certificate'));
-    });
-    return socket;
-  }
-}
 
 const kubectl = (kubeconfig: string, args: string[]) =>
   execa('kubectl', ['--kubeconfig', kubeconfig, ...args], { reject: false, timeout: 60_000 });
