@@ -84,6 +84,12 @@ const authorized = t.middleware(async ({ ctx, path, getRawInput, next }) => {
 });
 const q = t.procedure.use(authorized);
 
+// A facilitator's request that needs nothing but the lab (pause, resume, end, reveal a hint).
+const gamedayRequest = (type: 'pause' | 'resume' | 'end' | 'hint') =>
+  q
+    .input(input.labInput)
+    .mutation(({ ctx, input }) => ctx.services.gameday.control(input.lab, { type }, actorOf(ctx.caller)));
+
 const whoAmI = (caller: Caller): WhoAmI =>
   caller.kind === 'local'
     ? { kind: 'local', capabilities: [...CAPABILITIES] }
@@ -208,26 +214,10 @@ export const appRouter = t.router({
     start: q
       .input(input.startGamedayInput)
       .mutation(({ ctx, input }) => ctx.services.gameday.start(input, actorOf(ctx.caller))),
-    pause: q
-      .input(input.labInput)
-      .mutation(({ ctx, input }) =>
-        ctx.services.gameday.control(input.lab, { type: 'pause' }, actorOf(ctx.caller)),
-      ),
-    resume: q
-      .input(input.labInput)
-      .mutation(({ ctx, input }) =>
-        ctx.services.gameday.control(input.lab, { type: 'resume' }, actorOf(ctx.caller)),
-      ),
-    end: q
-      .input(input.labInput)
-      .mutation(({ ctx, input }) =>
-        ctx.services.gameday.control(input.lab, { type: 'end' }, actorOf(ctx.caller)),
-      ),
-    hint: q
-      .input(input.labInput)
-      .mutation(({ ctx, input }) =>
-        ctx.services.gameday.control(input.lab, { type: 'hint' }, actorOf(ctx.caller)),
-      ),
+    pause: gamedayRequest('pause'),
+    resume: gamedayRequest('resume'),
+    end: gamedayRequest('end'),
+    hint: gamedayRequest('hint'),
     injectNow: q
       .input(input.gamedayInjectInput)
       .mutation(({ ctx, input }) =>
