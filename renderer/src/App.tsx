@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, LabSummary } from '../../core/contract/wire-types.ts';
 import { api } from './api/client.ts';
 import { useQuery } from './api/hooks.ts';
+import { CapabilitiesProvider } from './components/capabilities.tsx';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { formatHash, parseHash, pickLab, type ViewName } from './components/hash-route.ts';
 import { TerminalDock } from './components/TerminalDock.tsx';
@@ -125,57 +126,59 @@ export const App = () => {
   else main = <PromoteView lab={lab} />;
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <a className="brand" href={formatHash({ view: 'labs', lab })}>
-          <span className="brand-mark" aria-hidden="true">
-            ◆
-          </span>{' '}
-          KartStream
-        </a>
-        <label className="lab-picker">
-          <span>Lab</span>
-          <select
-            data-testid="lab-picker"
-            value={lab ?? ''}
-            disabled={!labs.data || labs.data.length === 0}
-            onChange={(e) => go(view ?? 'map', e.target.value)}
-          >
-            {(!labs.data || labs.data.length === 0) && <option value="">no lab yet</option>}
-            {labs.data?.map((l) => (
-              <option key={l.name} value={l.name}>
-                {l.name}
-              </option>
+    <CapabilitiesProvider>
+      <div className="app">
+        <header className="topbar">
+          <a className="brand" href={formatHash({ view: 'labs', lab })}>
+            <span className="brand-mark" aria-hidden="true">
+              ◆
+            </span>{' '}
+            KartStream
+          </a>
+          <label className="lab-picker">
+            <span>Lab</span>
+            <select
+              data-testid="lab-picker"
+              value={lab ?? ''}
+              disabled={!labs.data || labs.data.length === 0}
+              onChange={(e) => go(view ?? 'map', e.target.value)}
+            >
+              {(!labs.data || labs.data.length === 0) && <option value="">no lab yet</option>}
+              {labs.data?.map((l) => (
+                <option key={l.name} value={l.name}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <LabStatus lab={summary} />
+          {info.data && <span className="version muted">v{info.data.version}</span>}
+        </header>
+        <nav className="sidenav" aria-label="Views">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.view}>
+                <a
+                  href={formatHash({ view: item.view, lab })}
+                  data-testid={`nav-${item.view}`}
+                  aria-current={view === item.view ? 'page' : undefined}
+                  className={view === item.view ? 'active' : undefined}
+                >
+                  <span className="nav-icon" aria-hidden="true">
+                    {item.icon}
+                  </span>
+                  {item.label}
+                </a>
+              </li>
             ))}
-          </select>
-        </label>
-        <LabStatus lab={summary} />
-        {info.data && <span className="version muted">v{info.data.version}</span>}
-      </header>
-      <nav className="sidenav" aria-label="Views">
-        <ul>
-          {NAV.map((item) => (
-            <li key={item.view}>
-              <a
-                href={formatHash({ view: item.view, lab })}
-                data-testid={`nav-${item.view}`}
-                aria-current={view === item.view ? 'page' : undefined}
-                className={view === item.view ? 'active' : undefined}
-              >
-                <span className="nav-icon" aria-hidden="true">
-                  {item.icon}
-                </span>
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main className="main" id="main">
-        <ErrorMessage error={info.error} />
-        {main}
-      </main>
-      <TerminalDock lab={lab} />
-    </div>
+          </ul>
+        </nav>
+        <main className="main" id="main">
+          <ErrorMessage error={info.error} />
+          {main}
+        </main>
+        <TerminalDock lab={lab} />
+      </div>
+    </CapabilitiesProvider>
   );
 };

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { EventList } from './EventList.tsx';
 import { nodeState, podLook } from './pod-look.ts';
 import { UsageBars } from './UsageBars.tsx';
+import { useCan } from '../../components/capabilities.tsx';
 import { formatCpu, formatMemory } from './usage-format.ts';
 
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
@@ -29,6 +30,8 @@ export const NodeDetails = ({
   podUsage?: Map<string, PodUsageView>;
 }) => {
   const [busy, setBusy] = useState<'fail' | 'heal'>();
+  const canAct = useCan('act');
+  const canInject = useCan('inject');
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<WireError>();
   const state = nodeState(node);
@@ -84,7 +87,8 @@ export const NodeDetails = ({
           type="button"
           className="button danger"
           data-testid="node-fail"
-          disabled={busy !== undefined}
+          disabled={busy !== undefined || !canInject.allowed}
+          title={canInject.reason}
           onClick={() => act('fail')}
         >
           {busy === 'fail' ? 'Failing…' : 'Fail node'}
@@ -93,7 +97,8 @@ export const NodeDetails = ({
           type="button"
           className="button secondary"
           data-testid="node-heal"
-          disabled={busy !== undefined}
+          disabled={busy !== undefined || !canAct.allowed}
+          title={canAct.reason}
           onClick={() => act('heal')}
         >
           {busy === 'heal' ? 'Healing…' : 'Heal node'}

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import type { LogsTarget } from '../logs/DeploymentLogs.tsx';
 import { EventList } from './EventList.tsx';
 import { podLook } from './pod-look.ts';
+import { useCan } from '../../components/capabilities.tsx';
 import { UsageBars } from './UsageBars.tsx';
 
 type BreakMode = 'crashloop' | 'notready' | 'failed';
@@ -26,6 +27,8 @@ export const PodDetails = ({
 }) => {
   const [mode, setMode] = useState<BreakMode>('crashloop');
   const [busy, setBusy] = useState(false);
+  const canAct = useCan('act');
+  const canInject = useCan('inject');
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<WireError>();
   const look = podLook(pod);
@@ -110,7 +113,8 @@ export const PodDetails = ({
           <button
             type="button"
             className="button danger small"
-            disabled={busy}
+            disabled={busy || !canInject.allowed}
+            title={canInject.reason}
             onClick={() =>
               run(
                 () => api.actions.breakPods.mutate({ lab, deployment: pod.workload, mode }),
@@ -123,7 +127,8 @@ export const PodDetails = ({
           <button
             type="button"
             className="button secondary small"
-            disabled={busy}
+            disabled={busy || !canAct.allowed}
+            title={canAct.reason}
             onClick={() =>
               run(
                 () => api.actions.healPods.mutate({ lab, deployment: pod.workload }),

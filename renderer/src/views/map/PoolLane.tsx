@@ -9,6 +9,7 @@ import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import type { ClusterStore } from './cluster-store.ts';
 import { columnsFor, laneBodyHeight, ROW_HEIGHT, rowItems, rowsFor } from './grid-layout.ts';
+import { useCan } from '../../components/capabilities.tsx';
 import { NodeCard } from './NodeCard.tsx';
 
 interface PoolLaneProps {
@@ -41,6 +42,7 @@ const PoolScale = ({
   // Follows the pool's node count until the user types a number.
   const [typed, setTyped] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const canAct = useCan('act');
   const [error, setError] = useState<WireError>();
   const value = typed ?? String(current);
   const submit = (e: FormEvent) => {
@@ -77,7 +79,8 @@ const PoolScale = ({
         type="submit"
         className="button secondary small"
         data-testid={`pool-scale-submit-${pool}`}
-        disabled={busy}
+        disabled={busy || !canAct.allowed}
+        title={canAct.reason}
       >
         {busy ? 'Scaling…' : 'Scale'}
       </button>

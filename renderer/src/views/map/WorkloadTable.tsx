@@ -4,6 +4,7 @@ import { memo, useState, type FormEvent } from 'react';
 import type { WireError, WorkloadView } from '../../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { useCan } from '../../components/capabilities.tsx';
 import type { LogsTarget } from '../logs/DeploymentLogs.tsx';
 
 const WorkloadRow = ({
@@ -18,6 +19,7 @@ const WorkloadRow = ({
   // Follows the desired count until the user types a number.
   const [typed, setTyped] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const canAct = useCan('act');
   const [error, setError] = useState<WireError>();
   const value = typed ?? String(workload.desired);
   const healthy = workload.available >= workload.desired && workload.desired > 0;
@@ -75,7 +77,8 @@ const WorkloadRow = ({
             type="submit"
             className="button secondary small"
             data-testid={`workload-scale-${workload.name}`}
-            disabled={busy}
+            disabled={busy || !canAct.allowed}
+            title={canAct.reason}
           >
             {busy ? 'Scaling…' : 'Scale'}
           </button>
@@ -108,6 +111,7 @@ const WorkloadTableView = ({
   onShowLogs: (target: LogsTarget) => void;
 }) => {
   const [healing, setHealing] = useState(false);
+  const canAct = useCan('act');
   const [error, setError] = useState<WireError>();
   const healAll = () => {
     setHealing(true);
@@ -124,7 +128,13 @@ const WorkloadTableView = ({
     <section className="workloads" aria-label="Workloads">
       <header className="section-head">
         <h3>Workloads ({workloads.length})</h3>
-        <button type="button" className="button secondary small" onClick={healAll} disabled={healing}>
+        <button
+          type="button"
+          className="button secondary small"
+          onClick={healAll}
+          disabled={healing || !canAct.allowed}
+          title={canAct.reason}
+        >
           {healing ? 'Healing…' : 'Heal all broken pods'}
         </button>
       </header>
