@@ -88,6 +88,12 @@ describe('a game day with a facilitator, an operator and an observer', () => {
       .waitFor({ timeout: 30_000 });
     expect(await enabledButtons(mapActions)).toEqual([]);
 
+    await observer.goto(`${invited.url}#/scenarios?lab=${LAB}`);
+    await observer
+      .locator('[data-testid="scenario-start-failover"][title*="observer"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await enabledButtons(observer.locator('[data-testid^="scenario-start-"]'))).toEqual([]);
+
     await observer.goto(`${invited.url}#/gameday?lab=${LAB}`);
     await observer.getByTestId('gameday-view').waitFor();
     expect(await enabledButtons(observer.getByTestId('gameday-view').locator('button'))).toEqual([]);

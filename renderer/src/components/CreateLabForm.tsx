@@ -9,6 +9,7 @@ import type {
 import { api, wireErrorOf } from '../api/client.ts';
 import { useQuery } from '../api/hooks.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
+import { useCan } from './capabilities.tsx';
 import { TopologyPreview } from './TopologyPreview.tsx';
 
 type BackendField = 'auto' | 'sim' | 'kind';
@@ -27,6 +28,7 @@ export const CreateLabForm = ({
   onStarted: (taskId: string, lab: string) => void;
 }) => {
   const [typedName, setTypedName] = useState<string>();
+  const canHost = useCan('host');
   const name = typedName ?? defaultName;
   const [backend, setBackend] = useState<BackendField>('auto');
   const [monitoring, setMonitoring] = useState(true);
@@ -119,7 +121,8 @@ export const CreateLabForm = ({
           type="submit"
           className="button primary"
           data-testid="create-lab-submit"
-          disabled={submitting || busy}
+          disabled={submitting || busy || !canHost.allowed}
+          title={canHost.reason}
         >
           {submitting ? 'Starting…' : busy ? 'Creating…' : 'Create lab'}
         </button>

@@ -6,6 +6,7 @@ import { api, wireErrorOf } from '../api/client.ts';
 import { CreateLabForm } from '../components/CreateLabForm.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { TaskView, type EndState } from '../components/TaskView.tsx';
+import { useCan } from '../components/capabilities.tsx';
 import { DoctorPanel } from './DoctorPanel.tsx';
 
 /** The create or delete task the page follows; held by the app so it survives a view change. */
@@ -46,6 +47,7 @@ const LabRow = ({
   onDelete: () => void;
 }) => {
   const [confirming, setConfirming] = useState(false);
+  const canHost = useCan('host');
   return (
     <tr
       data-testid={`lab-row-${lab.name}`}
@@ -112,7 +114,8 @@ const LabRow = ({
               className="button secondary small"
               data-testid={`lab-delete-${lab.name}`}
               onClick={() => setConfirming(true)}
-              disabled={busy}
+              disabled={busy || !canHost.allowed}
+              title={canHost.reason}
             >
               Delete…
             </button>

@@ -5,6 +5,7 @@ import type { LabInfo, RunView, ScenarioSummary, WireError } from '../../../../c
 import { api, wireErrorOf } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { InlineText } from './Markdown.tsx';
+import { useCan } from '../../components/capabilities.tsx';
 import { cannotStartReason } from './scenario-fit.ts';
 
 const ScenarioCard = ({
@@ -19,6 +20,7 @@ const ScenarioCard = ({
   onStart: () => void;
 }) => {
   const reasonId = `scn-why-${scenario.id}`;
+  const canInject = useCan('inject');
   return (
     <li className="scn-card" data-testid={`scenario-card-${scenario.id}`} aria-labelledby={`scn-title-${scenario.id}`}>
       <h3 id={`scn-title-${scenario.id}`}>{scenario.title}</h3>
@@ -49,7 +51,8 @@ const ScenarioCard = ({
           type="button"
           className="button primary"
           data-testid={`scenario-start-${scenario.id}`}
-          disabled={reason !== undefined || starting}
+          disabled={reason !== undefined || starting || !canInject.allowed}
+          title={canInject.reason}
           aria-describedby={reason ? reasonId : undefined}
           onClick={onStart}
         >
