@@ -4,13 +4,14 @@ import type { ActionHandler } from './action-handler.ts';
 
 export const healNode: ActionHandler<'healNode'> = {
   run: async (ctx, { node, pool }) => {
-    const faulted = ctx.store
-      .nodes()
-      .filter(
-        (n) =>
-          n.metadata?.labels?.[FAULT_LABEL] ||
-          n.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True'),
-      );
+    // Read from the API server, not the watch cache: a rollback right after a failNode must see
+    // the fault even when the watch has not delivered it yet.
+    const nodes = node ? [] : (await ctx.clients.core.listNode()).items;
+    const faulted = nodes.filter(
+      (n) =>
+        n.metadata?.labels?.[FAULT_LABEL] ||
+        n.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True'),
+    );
     const targets = node
       ? [node]
       : faulted.filter((n) => !pool || n.metadata?.labels?.pool === pool).map((n) => n.metadata?.name ?? '');

@@ -50,8 +50,10 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
     );
     // A fault label or error rate put on a pod template (a simulated bad version) is not
     // KartStream's field, so apply leaves it: it is removed here, and broken pods are replaced.
+    // Read fresh, not from the watch cache, so a fault put on just before a rollback is seen.
+    const live = (await clients.apps.listNamespacedDeployment({ namespace })).items;
     const pointer = (key: string) => key.replace('/', '~1');
-    const faults = ctx.store.deployments(namespace).flatMap((d) => {
+    const faults = live.flatMap((d) => {
       const template = d.spec?.template.metadata;
       const ops = [
         ...(template?.labels?.[FAULT_LABEL] ? [`/spec/template/metadata/labels/${pointer(FAULT_LABEL)}`] : []),
@@ -72,9 +74,7 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
         .filter((o) => (o as V1Deployment).spec?.template.spec?.topologySpreadConstraints?.length)
         .map((o) => o.metadata?.name),
     );
-    const spread = ctx.store
-      .deployments(namespace)
-      .filter(
+    const spread = live.filter(
         (d) => d.spec?.template.spec?.topologySpreadConstraints?.length && !spreadInManifests.has(d.metadata?.name),
       );
     await Promise.all(

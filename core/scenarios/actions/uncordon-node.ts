@@ -6,8 +6,8 @@ export const uncordonNode: ActionHandler<'uncordonNode'> = {
   run: async (ctx, { node, pool }) => {
     const targets = node
       ? [node]
-      : ctx.store
-          .nodes()
+      : // Fresh from the API server: a cordon made just before must be seen (the watch may lag).
+        (await ctx.clients.core.listNode()).items
           .filter((n) => n.metadata?.labels?.pool === pool && n.spec?.unschedulable)
           .map((n) => n.metadata?.name ?? '');
     await Promise.all(targets.map((t) => setUnschedulable(ctx.clients, t, false)));
