@@ -40,6 +40,24 @@ const topPodCpu = async (kubeconfig: string, pod: string): Promise<number> => {
   return cpuMillis(String(stdout).trim().split(/\s+/)[1]) ?? NaN;
 };
 
+/** `kubectl top pods -n shop`: the names of the pods metrics-server has figures for. */
+const topPodNames = async (kubeconfig: string): Promise<Set<string>> => {
+  const { stdout } = await execa(
+    'kubectl',
+    ['--kubeconfig', kubeconfig, '-n', 'shop', 'top', 'pods', '--no-headers'],
+    {
+      reject: false,
+    },
+  );
+  return new Set(
+    String(stdout)
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0] ?? '')
+      .filter(Boolean),
+  );
+};
+
 const nodeFigures = async (page: Page, node: string): Promise<[number, number] | undefined> => {
   const cpu = page.getByTestId(`node-cpu-${node}`);
   if ((await cpu.count()) === 0) return undefined;
@@ -53,7 +71,8 @@ export const usageTests = (s: E2eSession): void => {
   it('shows CPU and memory per node and per pod, the figures kubectl top gives', async () => {
     const { page } = s;
     await openMap(page);
-    const pods = await labPods(s.kubeconfig);
+    // Running pods only: one an earlier test is replacing never gets figures.
+    const pods = (await labPods(s.kubeconfig)).filter((p) => p.phase === 'Running' && !p.terminating);
     const busyNodes = [...new Set(pods.map((p) => p.node))].sort();
     expect(busyNodes.length).toBeGreaterThanOrEqual(4);
 
@@ -91,10 +110,28 @@ export const usageTests = (s: E2eSession): void => {
     expect(await details.getByTestId(`node-detail-memory-${node}`).innerText()).toMatch(
       /Memory\s+\d+ Mi of 4 Gi \(\d+%\)/,
     );
-    for (const pod of pods.filter((p) => p.node === node))
-      expect(await details.getByTestId(`node-detail-pod-usage-${pod.name}`).innerText()).toMatch(
-        /· \d+m CPU, \d+ Mi$/,
+    // metrics-server lists a pod only after two scrapes of it, and the map asks every 10 s: a pod
+    // an earlier test replaced may come later than the node's figures did. Wait on kubectl first.
+    const nodePods = pods.filter((p) => p.node === node).map((p) => p.name);
+    await waitFor(
+      `kubectl top pods to list every pod on ${node}`,
+      () => topPodNames(s.kubeconfig),
+      (names) => nodePods.every((n) => names.has(n)),
+      120_000,
+      { intervalMs: 2_000 },
+    );
+    for (const name of nodePods) {
+      const text = await waitFor(
+        `node-detail-pod-usage-${name}`,
+        async () => {
+          const row = details.getByTestId(`node-detail-pod-usage-${name}`);
+          return (await row.count()) === 0 ? '' : row.innerText();
+        },
+        (t) => t !== '',
+        30_000,
       );
+      expect(text).toMatch(/· \d+m CPU, \d+ Mi$/);
+    }
     await screenshot(page, 'map-node-usage');
 
     // A pod's details: its usage against its own requests (frontend requests 100m and 64Mi).
