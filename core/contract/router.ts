@@ -142,8 +142,12 @@ export const appRouter = t.router({
     }),
   }),
   actions: t.router({
-    failNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.failNode(input)),
-    healNode: q.input(input.nodeInput).mutation(({ ctx, input }) => ctx.services.actions.healNode(input)),
+    failNode: q
+      .input(input.nodeInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.failNode(input, ctx.caller)),
+    healNode: q
+      .input(input.nodeInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.healNode(input, ctx.caller)),
     scalePool: q
       .input(input.scalePoolInput)
       .mutation(({ ctx, input }) => ctx.services.actions.scalePool(input)),
@@ -152,8 +156,10 @@ export const appRouter = t.router({
       .mutation(({ ctx, input }) => ctx.services.actions.scaleDeployment(input, ctx.caller)),
     breakPods: q
       .input(input.breakPodsInput)
-      .mutation(({ ctx, input }) => ctx.services.actions.breakPods(input)),
-    healPods: q.input(input.healPodsInput).mutation(({ ctx, input }) => ctx.services.actions.healPods(input)),
+      .mutation(({ ctx, input }) => ctx.services.actions.breakPods(input, ctx.caller)),
+    healPods: q
+      .input(input.healPodsInput)
+      .mutation(({ ctx, input }) => ctx.services.actions.healPods(input, ctx.caller)),
   }),
   scenarios: t.router({
     list: q.query(({ ctx }) => ctx.services.scenarios.list()),

@@ -94,13 +94,14 @@ export interface KartStreamServices {
     follow(input: DeploymentLogsInput, signal: AbortSignal): AsyncIterable<LogsMessage>;
   };
   actions: {
-    failNode(input: NodeInput): Promise<void>;
-    healNode(input: NodeInput): Promise<void>;
+    // A participant's action is made with their own identity in the cluster (docs/sharing.md),
+    // except a pool's scale: that is the node group's (the cloud's) work, done by the lab.
+    failNode(input: NodeInput, caller?: Caller): Promise<void>;
+    healNode(input: NodeInput, caller?: Caller): Promise<void>;
     scalePool(input: ScalePoolInput): Promise<Started>;
-    /** A participant's scale is made with their own identity in the cluster (docs/sharing.md). */
     scaleDeployment(input: ScaleDeploymentInput, caller?: Caller): Promise<void>;
-    breakPods(input: BreakPodsInput): Promise<void>;
-    healPods(input: HealPodsInput): Promise<void>;
+    breakPods(input: BreakPodsInput, caller?: Caller): Promise<void>;
+    healPods(input: HealPodsInput, caller?: Caller): Promise<void>;
   };
   scenarios: {
     list(): Promise<ScenarioSummary[]>;

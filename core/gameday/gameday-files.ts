@@ -75,3 +75,18 @@ export const readGamedayControl = async (lab: string): Promise<GamedayControl[]>
         .filter(Boolean)
         .map((l) => JSON.parse(l) as GamedayControl)
     : [];
+
+/**
+ * Said where a scenario command finds no scenario on a lab that runs a game day instead: the
+ * game day's injects are not a scenario, so `scenario status|abort|hint` cannot reach them.
+ */
+export const gamedayInsteadOfScenario = async (
+  lab: string,
+): Promise<{ detail: string; fix: string } | undefined> => {
+  const state = await readGamedayState(lab).catch(() => undefined);
+  if (!state || state.state === 'ended') return undefined;
+  return {
+    detail: `a game day is ${state.state} on lab ${lab}: "${state.title}" (its injects are not a scenario)`,
+    fix: `see it with npx kartstream gameday status --name ${lab}; end it with npx kartstream gameday end --name ${lab}`,
+  };
+};

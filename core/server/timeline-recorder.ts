@@ -121,8 +121,12 @@ const shellCommands = (lab: string) => {
   };
 };
 
+// Every recorder follows the audit log, but only the lock's holder writes what it reads: two
+// recorders of one lab (a shared server and `gameday run`) would otherwise write each change
+// twice. A change read while a dead holder's lock is being taken over is written by the taker.
 const auditChanges = async (lab: string, source: AuditChangeSource, signal: AbortSignal) => {
-  for await (const change of source(lab, signal))
+  for await (const change of source(lab, signal)) {
+    if (!(await holdLock(lab).catch(() => false))) continue;
     await appendLabTimeline(lab, {
       kind: 'change',
       actor: change.actor,
@@ -130,6 +134,7 @@ const auditChanges = async (lab: string, source: AuditChangeSource, signal: Abor
       text: change.text,
       data: { verb: change.verb, resource: change.resource, namespace: change.namespace, name: change.name },
     });
+  }
 };
 
 export interface Recorder {

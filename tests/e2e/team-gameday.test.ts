@@ -1,9 +1,12 @@
 // A game day with three people in Chromium, on one sim lab shared on 127.0.0.2: the facilitator
 // (the local user, loopback UI), an operator and an observer invited with the real CLI who open
 // their links over HTTPS. The observer is offered no action and is refused by the server; the
-// operator's scale of cartservice reaches the timeline with their name from the audit log; the
-// facilitator's milestone reaches the observer live.
+// operator's scale of cartservice and heal of a node reach the timeline with their name from the
+// audit log; the facilitator's milestone reaches the observer live; the facilitator runs a game
+// day from the console (start, inject now, pause, resume, hint, end) and the team gets the
+// postmortem, exported as Markdown and JSON (read-only for the observer).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -13,6 +16,7 @@ import { waitFor } from '../helpers/wait.ts';
 import { cli } from '../integration/helpers/lab-env.ts';
 import { attr, launchChromium, screenshot, screenshotOnFailure, shownErrors } from './helpers/browser.ts';
 import { startServe, type ServedApp } from './helpers/serve.ts';
+import { openNode } from './flows/cluster-map.ts';
 
 const LAB = 'team-e2e';
 
@@ -151,6 +155,22 @@ describe('a game day with a facilitator, an operator and an observer', () => {
     const change = entries.find((e) => e.kind === 'change' && e.text.includes('cartservice'));
     expect(change?.actor).toBe('Oona');
     await screenshot(facilitator, 'team-facilitator');
+
+    // A heal from the map is made with the operator's identity too: the audit log names her.
+    await openNode(operator, 'backend-1');
+    await operator.getByTestId('node-heal').click();
+    await operator.getByText('Asked backend-1 to heal.').waitFor({ timeout: 30_000 });
+    await waitFor(
+      "the operator's heal of backend-1 in `kartstream timeline -o json`",
+      async () => {
+        const r = await cli(['timeline', '--name', LAB, '-o', 'json'], env);
+        return r.exitCode === 0 ? (JSON.parse(r.stdout) as TimelineEntry[]) : [];
+      },
+      (list) =>
+        list.some((e) => e.kind === 'change' && /node backend-1\b/.test(e.text) && e.actor === 'Oona'),
+      30_000,
+      { intervalMs: 1_000 },
+    );
   }, 120_000);
 
   it("shows the facilitator's milestone to the observer live", async () => {
@@ -164,4 +184,131 @@ describe('a game day with a facilitator, an operator and an observer', () => {
     );
     expect(await page.getByTestId('milestone-detected').isDisabled()).toBe(true);
   }, 60_000);
+
+  it('runs a game day from the console: start, inject now, pause, hint, end, postmortem export', async () => {
+    const responder = observer as Page;
+    const runState = (page: Page) => attr(page.getByTestId('gameday-run'), 'data-state');
+    await facilitator.goto(`${app.url}#/gameday?lab=${LAB}`);
+    await facilitator.getByTestId('gameday-cart-outage').getByRole('button', { name: 'Start' }).click();
+    await waitFor(
+      'the game day to run',
+      () => runState(facilitator),
+      (s) => s === 'running',
+      60_000,
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; shown errors: ${await shownErrors(facilitator)}`);
+    });
+    // The facilitator sees what is coming; a responder sees the briefing but not the inject.
+    await facilitator.getByTestId('upcoming-cart-gone').waitFor({ timeout: 15_000 });
+    await responder.goto(`${responder.url().split('#')[0]}#/gameday?lab=${LAB}`);
+    await waitFor(
+      'the game day on the observer page',
+      () => runState(responder),
+      (s) => s === 'running',
+      15_000,
+    );
+    expect(await responder.getByText('quiet afternoon at the Online Boutique').count()).toBe(1);
+    expect(await responder.getByTestId('upcoming-cart-gone').count()).toBe(0);
+
+    await facilitator.getByTestId('upcoming-cart-gone').getByRole('button', { name: 'Inject now' }).click();
+    await waitFor(
+      'cartservice scaled to 0 by the inject, on the operator map',
+      () => attr(operator.getByTestId('workload-row-cartservice'), 'data-desired'),
+      (d) => d === '0',
+      30_000,
+    );
+    await waitFor(
+      'the landed inject gone from what is coming',
+      () => facilitator.getByTestId('upcoming-cart-gone').count(),
+      (n) => n === 0,
+      15_000,
+    );
+
+    await facilitator.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitFor(
+      'the game day paused',
+      () => runState(responder),
+      (s) => s === 'paused',
+      15_000,
+    );
+    await facilitator.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitFor(
+      'the game day running again',
+      () => runState(facilitator),
+      (s) => s === 'running',
+      15_000,
+    );
+
+    await facilitator.getByTestId('gameday-hint').click();
+    await responder.getByRole('list', { name: 'Hints' }).getByText('Which Deployment wants no pods').waitFor({
+      timeout: 15_000,
+    });
+
+    // The operator repairs; the facilitator ends the game day; everyone gets the postmortem.
+    await operator.getByTestId('workload-replicas-cartservice').fill('1');
+    await operator.getByTestId('workload-scale-cartservice').click();
+    await waitFor(
+      'cartservice back to 1 replica',
+      () => attr(operator.getByTestId('workload-row-cartservice'), 'data-desired'),
+      (d) => d === '1',
+      30_000,
+    );
+    await facilitator.getByRole('button', { name: 'End', exact: true }).click();
+    await waitFor(
+      'the game day to end',
+      () => runState(facilitator),
+      (s) => s === 'ended',
+      120_000,
+    );
+    const postmortem = facilitator.getByTestId('postmortem');
+    await postmortem.waitFor({ timeout: 30_000 });
+    expect(await postmortem.getByTestId('score-responders').innerText()).toMatch(/Hints: 1 of 2/);
+
+    const summary = 'Carts failed for a few minutes after a cleanup script scaled cartservice to zero.';
+    await postmortem.getByLabel('Summary').fill(summary);
+    await postmortem.getByRole('button', { name: 'Save the draft' }).click();
+    const exported = async (page: Page, format: 'md' | 'json'): Promise<string> => {
+      await page.getByTestId('postmortem').getByLabel('Export format').selectOption(format);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('postmortem-export').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`postmortem-cart-outage.${format}`);
+      return readFile(await download.path(), 'utf8');
+    };
+    const markdown = await waitFor(
+      'the saved summary in the Markdown export',
+      () => exported(facilitator, 'md'),
+      (text) => text.includes(summary),
+      15_000,
+    );
+    expect(markdown).toMatch(/^#/m);
+    expect(markdown).toMatch(/action items/i);
+    const json = JSON.parse(await exported(facilitator, 'json')) as {
+      gameday: string;
+      sections: { summary: string };
+      scores: { responders: { hintsRevealed: number } };
+    };
+    expect(json).toMatchObject({
+      gameday: 'cart-outage',
+      sections: { summary },
+      scores: { responders: { hintsRevealed: 1 } },
+    });
+
+    // The observer reads the same draft, cannot edit it, and may export it.
+    await waitFor(
+      'the game day ended on the observer page',
+      () => runState(responder),
+      (s) => s === 'ended',
+      15_000,
+    );
+    await responder.reload();
+    const theirs = responder.getByTestId('postmortem');
+    await theirs.waitFor({ timeout: 30_000 });
+    expect(await theirs.getByLabel('Summary').inputValue()).toBe(summary);
+    expect(await theirs.getByLabel('Summary').getAttribute('readonly')).not.toBeNull();
+    expect(await theirs.getByRole('button', { name: 'Save the draft' }).count()).toBe(0);
+    expect(await exported(responder, 'md')).toContain(summary);
+    await screenshot(facilitator, 'team-postmortem');
+  }, 300_000);
 });

@@ -85,6 +85,15 @@ describe('a game day on a sim lab', () => {
       /a game day \("Carts, and then the cart store"\) is already running on lab gameday-lab/,
     );
 
+    // `scenario status` finds no scenario, and says the lab runs a game day and where to see it.
+    const scenarioStatus = await cli(['scenario', 'status', '--name', NAME]);
+    expect(scenarioStatus.exitCode).toBe(1);
+    expect(scenarioStatus.stderr).toMatch(/no scenario is running on lab gameday-lab/);
+    expect(scenarioStatus.stderr).toMatch(
+      /a game day is running on lab gameday-lab: "Carts, and then the cart store"/,
+    );
+    expect(scenarioStatus.stderr).toMatch(/npx kartstream gameday status --name gameday-lab/);
+
     // Responders see the briefing and the clock, not the injects; the timeline keeps the inject hidden.
     const responder = await status(true);
     expect(responder?.briefing).toMatch(/carts are broken/);

@@ -2,7 +2,8 @@
 // Deployment, break and heal a Deployment's pods. Unknown nodes, pools and workloads are named
 // with what there is instead; what the lab's backend cannot do is refused before anything runs.
 import type { KartStreamServices } from '../../contract/services.ts';
-import type { PodFault } from '../../backends/cluster-backend.ts';
+import type { LabContext, PodFault } from '../../backends/cluster-backend.ts';
+import type { Caller } from '../../contract/roles.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, kubeClients } from '../../kube/kube-client.ts';
 import type { OpenLab } from '../../lab/open-lab.ts';
@@ -74,19 +75,43 @@ const requireCanFailNodes = ({ record, backend }: OpenLab): void => {
     });
 };
 
+/** The lab as the caller acts on it: a participant with their own identity, the local user as admin. */
+const actingLab = ({ lab }: OpenLab, caller: Caller | undefined): LabContext =>
+  caller?.kind === 'participant'
+    ? { ...lab, kubeconfigPath: personKubeconfig(lab.name, caller.person) }
+    : lab;
+
+/** Runs a participant's action; the cluster's refusal of their identity says who and how to fix it. */
+const asCaller = async <T>(caller: Caller | undefined, what: string, lab: string, act: () => Promise<T>) => {
+  try {
+    return await act();
+  } catch (error) {
+    if (apiStatus(error) !== 403 || caller?.kind !== 'participant') throw error;
+    throw new KartStreamError(
+      'conflict',
+      `lab ${lab}'s cluster refused ${caller.person} ${what}: their ServiceAccount may not do it`,
+      { fix: 'the facilitator can invite them again with a role that may act (commander or operator)' },
+    );
+  }
+};
+
 export const createActionsService = (ctx: ServiceContext): KartStreamServices['actions'] => ({
-  failNode: async ({ lab, node }) => {
+  failNode: async ({ lab, node }, caller) => {
     const open = await openKnownLab(lab);
     requireCanFailNodes(open);
     await requirePoolNode(open, node);
-    await open.backend.failNode(open.lab, node);
+    await asCaller(caller, `the fault on node ${node}`, lab, () =>
+      open.backend.failNode(actingLab(open, caller), node),
+    );
   },
 
-  healNode: async ({ lab, node }) => {
+  healNode: async ({ lab, node }, caller) => {
     const open = await openKnownLab(lab);
     requireCanFailNodes(open);
     await requirePoolNode(open, node);
-    await open.backend.healNode(open.lab, node);
+    await asCaller(caller, `the heal of node ${node}`, lab, () =>
+      open.backend.healNode(actingLab(open, caller), node),
+    );
   },
 
   scalePool: async ({ lab, pool, nodes }) => {
@@ -121,25 +146,16 @@ export const createActionsService = (ctx: ServiceContext): KartStreamServices['a
   scaleDeployment: async ({ lab, name, replicas }, caller) => {
     const open = await openKnownLab(lab);
     await requireWorkload(open, name);
-    const { apps } = kubeClients(
-      caller?.kind === 'participant' ? personKubeconfig(lab, caller.person) : open.lab.kubeconfigPath,
-    );
-    await apps
-      .patchNamespacedDeploymentScale(
+    const { apps } = kubeClients(actingLab(open, caller).kubeconfigPath);
+    await asCaller(caller, `the scale of ${name}`, lab, () =>
+      apps.patchNamespacedDeploymentScale(
         { name, namespace: open.record.namespace, body: { spec: { replicas } } },
         mergePatch,
-      )
-      .catch((error: unknown) => {
-        if (apiStatus(error) !== 403 || caller?.kind !== 'participant') throw error;
-        throw new KartStreamError(
-          'conflict',
-          `lab ${lab}'s cluster refused ${caller.person} the scale of ${name}: their ServiceAccount may not do it`,
-          { fix: 'the facilitator can invite them again with a role that may act (commander or operator)' },
-        );
-      });
+      ),
+    );
   },
 
-  breakPods: async ({ lab, deployment, mode }) => {
+  breakPods: async ({ lab, deployment, mode }, caller) => {
     const open = await openKnownLab(lab);
     const fault = MODES[mode];
     const can = open.backend.capabilities();
@@ -159,12 +175,20 @@ export const createActionsService = (ctx: ServiceContext): KartStreamServices['a
       throw new KartStreamError('conflict', `${deployment} has no pods to break: it is scaled to 0`, {
         fix: `scale ${deployment} up first`,
       });
-    await open.backend.breakPods(open.lab, open.record.namespace, `app=${deployment}`, fault);
+    await asCaller(caller, `the fault on ${deployment}'s pods`, lab, () =>
+      open.backend.breakPods(actingLab(open, caller), open.record.namespace, `app=${deployment}`, fault),
+    );
   },
 
-  healPods: async ({ lab, deployment }) => {
+  healPods: async ({ lab, deployment }, caller) => {
     const open = await openKnownLab(lab);
     if (deployment) await requireWorkload(open, deployment);
-    await open.backend.healPods(open.lab, open.record.namespace, deployment ? `app=${deployment}` : '');
+    await asCaller(caller, `the heal of ${deployment ?? 'the shop'}'s pods`, lab, () =>
+      open.backend.healPods(
+        actingLab(open, caller),
+        open.record.namespace,
+        deployment ? `app=${deployment}` : '',
+      ),
+    );
   },
 });

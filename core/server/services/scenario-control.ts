@@ -53,7 +53,7 @@ export const SOLUTION: Reveal = {
 // (or for the run to move on).
 export const requestReveal = async (runs: LiveRuns, lab: string, reveal: Reveal): Promise<RunView> => {
   const { state, dead } = await runs.runningRun(lab);
-  if (dead) throw notRunning(lab, await recoverStaleRun(lab));
+  if (dead) throw await notRunning(lab, await recoverStaleRun(lab));
   const index = state.currentStep;
   const outcome = state.steps[index];
   if (!outcome || outcome.state !== 'running')

@@ -15,6 +15,7 @@ import {
 import { RunStore } from './scenario-run-store.ts';
 import { runView } from './scenario-views.ts';
 import { labCommand } from '../../home/lab-name.ts';
+import { gamedayInsteadOfScenario } from '../../gameday/gameday-files.ts';
 
 /** A run started by this server that has not ended. */
 export interface LiveRun {
@@ -25,11 +26,16 @@ export interface LiveRun {
 }
 
 /** The error for a lab without a running scenario (and what happened to a stopped one). */
-export const notRunning = (lab: string, recovered?: RunState): KartStreamError =>
-  new KartStreamError('not-found', `no scenario is running on lab ${lab}`, {
-    details: recovered ? [`run ${recovered.id} had stopped; it was rolled back`] : [],
-    fix: 'start one from the scenario catalog',
+export const notRunning = async (lab: string, recovered?: RunState): Promise<KartStreamError> => {
+  const gameday = await gamedayInsteadOfScenario(lab);
+  return new KartStreamError('not-found', `no scenario is running on lab ${lab}`, {
+    details: [
+      ...(recovered ? [`run ${recovered.id} had stopped; it was rolled back`] : []),
+      ...(gameday ? [gameday.detail] : []),
+    ],
+    fix: gameday?.fix ?? 'start one from the scenario catalog',
   });
+};
 
 export class LiveRuns {
   readonly store = new RunStore();
@@ -62,7 +68,7 @@ export class LiveRuns {
     const entry = this.live.get(lab);
     const id = entry?.runId ?? (await activeRunId(lab));
     const state = id ? await readRunState(id) : undefined;
-    if (state?.state !== 'running') throw notRunning(lab);
+    if (state?.state !== 'running') throw await notRunning(lab);
     const here = entry?.runId === state.id;
     return { state, dead: !here && (state.pid === process.pid || !isAlive(state.pid)) };
   }

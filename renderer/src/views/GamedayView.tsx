@@ -9,10 +9,10 @@ import type {
   GamedayView as View,
   PostmortemReport,
 } from '../../../core/contract/gameday-types.ts';
-import type { WhoAmI } from '../../../core/contract/share-types.ts';
 import type { WireError } from '../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../api/client.ts';
 import { useQuery } from '../api/hooks.ts';
+import { useCan } from '../components/capabilities.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { PostmortemEditor } from './gameday/PostmortemEditor.tsx';
 
@@ -22,12 +22,13 @@ const POLL_MS = 1000;
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 export const GamedayView = ({ lab }: { lab: string }) => {
-  const me = useQuery<WhoAmI>(() => api.share.whoami.query(), []);
   const list = useQuery<GamedaySummary[]>(() => api.gameday.list.query(), []);
   const status = useQuery<View | null>(() => api.gameday.status.query({ lab }), [lab]);
   const [error, setError] = useState<WireError>();
   const [busy, setBusy] = useState(false);
-  const can = (capability: string) => me.data?.capabilities.includes(capability as never) ?? false;
+  const canInject = useCan('inject');
+  const canFacilitate = useCan('facilitate');
+  const canNote = useCan('note');
   const view = status.data;
   const live = view !== undefined && view !== null && view.state !== 'ended';
   const reloadStatus = status.reload;
@@ -65,7 +66,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
                 <button
                   type="button"
                   className="button primary"
-                  disabled={busy || !can('inject')}
+                  disabled={busy || !canInject.allowed}
+                  title={canInject.reason}
                   onClick={() => act(() => api.gameday.start.mutate({ lab, id: g.id }))}
                 >
                   Start
@@ -94,7 +96,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
                 <button
                   type="button"
                   className="button"
-                  disabled={busy || !can('facilitate')}
+                  disabled={busy || !canFacilitate.allowed}
+                  title={canFacilitate.reason}
                   onClick={() => act(() => api.gameday.pause.mutate({ lab }))}
                 >
                   Pause
@@ -103,7 +106,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
                 <button
                   type="button"
                   className="button"
-                  disabled={busy || !can('facilitate')}
+                  disabled={busy || !canFacilitate.allowed}
+                  title={canFacilitate.reason}
                   onClick={() => act(() => api.gameday.resume.mutate({ lab }))}
                 >
                   Resume
@@ -112,7 +116,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
               <button
                 type="button"
                 className="button"
-                disabled={busy || !can('facilitate')}
+                disabled={busy || !canFacilitate.allowed}
+                title={canFacilitate.reason}
                 onClick={() => act(() => api.gameday.extend.mutate({ lab, minutes: 5 }))}
               >
                 Extend +5 min
@@ -121,7 +126,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
                 type="button"
                 className="button"
                 data-testid="gameday-hint"
-                disabled={busy || !can('facilitate') || view.hintsLeft === 0}
+                disabled={busy || !canFacilitate.allowed || view.hintsLeft === 0}
+                title={canFacilitate.reason}
                 onClick={() => act(() => api.gameday.hint.mutate({ lab }))}
               >
                 Reveal a hint ({view.hintsLeft} left)
@@ -129,7 +135,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
               <button
                 type="button"
                 className="button danger"
-                disabled={busy || !can('facilitate')}
+                disabled={busy || !canFacilitate.allowed}
+                title={canFacilitate.reason}
                 onClick={() => act(() => api.gameday.end.mutate({ lab }))}
               >
                 End
@@ -156,7 +163,8 @@ export const GamedayView = ({ lab }: { lab: string }) => {
                     <button
                       type="button"
                       className="button"
-                      disabled={busy || !can('inject')}
+                      disabled={busy || !canInject.allowed}
+                      title={canInject.reason}
                       onClick={() => act(() => api.gameday.injectNow.mutate({ lab, inject: u.id }))}
                     >
                       Inject now
@@ -178,7 +186,7 @@ export const GamedayView = ({ lab }: { lab: string }) => {
               </ul>
             </div>
           )}
-          {view.state === 'ended' && <Postmortem lab={lab} canEdit={can('note')} />}
+          {view.state === 'ended' && <Postmortem lab={lab} canEdit={canNote.allowed} />}
         </div>
       )}
     </section>

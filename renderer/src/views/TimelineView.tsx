@@ -10,10 +10,10 @@ import {
   type Severity,
   type TimelineView as TimelineData,
 } from '../../../core/contract/incident-types.ts';
-import type { WhoAmI } from '../../../core/contract/share-types.ts';
 import type { WireError } from '../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../api/client.ts';
-import { useQuery, useSubscription } from '../api/hooks.ts';
+import { useSubscription } from '../api/hooks.ts';
+import { useCan } from '../components/capabilities.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import './timeline/timeline.css';
 
@@ -145,20 +145,19 @@ const IncidentBar = ({ lab, data, canNote }: { lab: string; data: TimelineData; 
 
 export const TimelineView = ({ lab }: { lab: string }) => {
   const [data, setData] = useState<TimelineData>();
-  const me = useQuery<WhoAmI>(() => api.share.whoami.query(), []);
+  const canNote = useCan('note').allowed;
   useEffect(() => setData(undefined), [lab]);
   const watchError = useSubscription<TimelineData>(
     (handlers) => api.timeline.watch.subscribe({ lab }, handlers),
     setData,
     [lab],
   );
-  const canNote = me.data?.capabilities.includes('note') ?? false;
   return (
     <div className="tl-view" data-testid="timeline-view">
       <header className="view-head">
         <h2>Timeline of lab {lab}</h2>
       </header>
-      <ErrorMessage error={watchError ?? me.error} />
+      <ErrorMessage error={watchError} />
       {data && <IncidentBar lab={lab} data={data} canNote={canNote} />}
       {!data && !watchError && <p className="muted">Reading the timeline…</p>}
       {data?.entries.length === 0 && (
