@@ -2,14 +2,14 @@
 // 127.0.0.2) records while it shares; a scribe invited with the real CLI records a milestone and
 // a note over HTTPS, the local user one milestone over loopback, the cluster's scheduler a
 // Warning event; the real `kartstream timeline -o json` prints them all with the right actors.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../core/contract/timeline-types.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
+import { cli, useTempHome } from './helpers/lab-env.ts';
+import { startShareServe, type SharedServe } from './helpers/share-serve.ts';
 
 const LAB = 'timeline';
 const ADDRESS = '127.0.0.2';
@@ -33,7 +33,7 @@ describe('the lab timeline', () => {
   const temp = useTempHome();
   const uiDir = join(temp.home, 'ui');
   const env = { KARTSTREAM_HOME: temp.home, KARTSTREAM_RENDERER_DIR: uiDir };
-  let serve: ResultPromise<{ buffer: false; reject: false }> | undefined;
+  let serve: SharedServe | undefined;
   let loopbackUrl = '';
   let kubeconfig = '';
 
@@ -41,30 +41,12 @@ describe('the lab timeline', () => {
     const up = await cli(['up', '--backend', 'sim', '--no-monitoring', '--name', LAB], env);
     expect(up.exitCode, up.stderr).toBe(0);
     kubeconfig = join(temp.home, 'labs', LAB, 'kubeconfig');
-    mkdirSync(uiDir, { recursive: true });
-    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>KartStream</title>');
-    serve = execa(
-      process.execPath,
-      [join(REPO, 'bin/kartstream.js'), 'serve', '--name', LAB, '--share', '--address', ADDRESS],
-      { cwd: REPO, env, buffer: false, reject: false },
-    );
-    const running = serve;
-    let stdout = '';
-    let stderr = '';
-    running.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-    await new Promise<void>((resolve, reject) => {
-      running.stdout.on('data', (chunk: Buffer) => {
-        stdout += String(chunk);
-        if (stdout.split('\n').length > 3) resolve();
-      });
-      void running.then(() => reject(new Error(`serve exited before sharing:\n${stderr}`)));
-    });
-    loopbackUrl = stdout.split('\n')[0]?.slice('KartStream UI: '.length) ?? '';
+    serve = await startShareServe({ lab: LAB, address: ADDRESS, env });
+    loopbackUrl = serve.loopbackUrl;
   }, 600_000);
 
   afterAll(async () => {
-    serve?.kill('SIGTERM');
-    await serve;
+    await serve?.stop();
     await cli(['down', '--name', LAB], env);
     temp.cleanup();
   }, 120_000);

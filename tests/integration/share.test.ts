@@ -5,17 +5,15 @@ import { statSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { waitFor, wakeup } from '../helpers/wait.ts';
 import { PinnedAgent } from './helpers/pinned-agent.ts';
-import { cli, REPO, useTempHome } from './helpers/lab-env.ts';
+import { cli, useTempHome } from './helpers/lab-env.ts';
+import { startShareServe, type SharedServe } from './helpers/share-serve.ts';
 
 const LAB = 'gameday';
 const ADDRESS = '127.0.0.2';
-
 
 interface Reply {
   status: number;
@@ -26,44 +24,26 @@ describe('kartstream serve --share', () => {
   const temp = useTempHome();
   const uiDir = join(temp.home, 'ui');
   const env = { KARTSTREAM_HOME: temp.home, KARTSTREAM_RENDERER_DIR: uiDir };
-  let serve: ResultPromise<{ buffer: false; reject: false }>;
+  let serve: SharedServe;
   let loopbackUrl = '';
   let origin = '';
   let fingerprint = '';
   let agent: PinnedAgent;
 
   beforeAll(async () => {
-    mkdirSync(uiDir, { recursive: true });
-    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>KartStream</title><div id="root"></div>');
-    serve = execa(
-      process.execPath,
-      [join(REPO, 'bin/kartstream.js'), 'serve', '--name', LAB, '--share', '--address', ADDRESS],
-      { cwd: REPO, env, buffer: false, reject: false },
-    );
-    let stdout = '';
-    let stderr = '';
-    serve.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-    await new Promise<void>((resolve, reject) => {
-      serve.stdout.on('data', (chunk: Buffer) => {
-        stdout += String(chunk);
-        if (stdout.split('\n').length > 3) resolve();
-      });
-      void serve.then(() => reject(new Error(`serve exited before sharing:\n${stderr}`)));
-    });
-    const lines = stdout.trimEnd().split('\n');
+    serve = await startShareServe({ lab: LAB, address: ADDRESS, env });
+    const { lines } = serve;
     expect(lines[0]).toMatch(/^KartStream UI: http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_-]+\/$/);
-    loopbackUrl = lines[0]?.slice('KartStream UI: '.length) ?? '';
-    const share = /^KartStream share: (https:\/\/127\.0\.0\.2:\d+) \(lab gameday\)$/.exec(lines[1] ?? '');
-    expect(share, stdout).not.toBeNull();
-    origin = share?.[1] ?? '';
-    fingerprint = /^Certificate SHA-256: ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$/.exec(lines[2] ?? '')?.[1] ?? '';
-    expect(fingerprint, stdout).not.toBe('');
+    loopbackUrl = serve.loopbackUrl;
+    expect(lines[1]).toMatch(/^KartStream share: https:\/\/127\.0\.0\.2:\d+ \(lab gameday\)$/);
+    origin = serve.shareOrigin;
+    fingerprint = serve.fingerprint;
+    expect(fingerprint, lines.join('\n')).not.toBe('');
     agent = new PinnedAgent(fingerprint);
   }, 120_000);
 
   afterAll(async () => {
-    serve.kill('SIGTERM');
-    await serve;
+    await serve.stop();
     temp.cleanup();
   });
 

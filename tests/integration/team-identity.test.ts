@@ -4,10 +4,10 @@
 // with their name; an observer's kubeconfig refused a scale by the API server (kubectl from PATH
 // as the independent client); the kubectl console refusing shell syntax and running kubectl as
 // the person, each command on the lab's timeline.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { V1Deployment } from '@kubernetes/client-node';
@@ -18,13 +18,13 @@ import { labKubeconfigPath } from '../../core/lab/lab-record.ts';
 import { readLabTimeline } from '../../core/lab/lab-timeline.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { PinnedAgent } from './helpers/pinned-agent.ts';
-import { cli, kubectlJson, REPO, useTempHome } from './helpers/lab-env.ts';
+import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
+import { startShareServe, type SharedServe } from './helpers/share-serve.ts';
 
 const LAB = 'team-lab';
 const ADDRESS = '127.0.0.2';
 const OPERATOR = 'Oona Operator';
 const OBSERVER = 'Obi';
-
 
 const kubectl = (kubeconfig: string, args: string[]) =>
   execa('kubectl', ['--kubeconfig', kubeconfig, ...args], { reject: false, timeout: 60_000 });
@@ -32,7 +32,7 @@ const kubectl = (kubeconfig: string, args: string[]) =>
 describe('team identity in the cluster', () => {
   const temp = useTempHome();
   const env = { KARTSTREAM_HOME: temp.home, KARTSTREAM_RENDERER_DIR: join(temp.home, 'ui') };
-  let serve: ResultPromise<{ buffer: false; reject: false }> | undefined;
+  let serve: SharedServe | undefined;
   let agent: PinnedAgent;
   const links: Record<string, string> = {};
 
@@ -48,33 +48,15 @@ describe('team identity in the cluster', () => {
   beforeAll(async () => {
     const up = await cli(['up', '--backend', 'sim', '--no-monitoring', '--name', LAB], env);
     expect(up.exitCode, up.stderr).toBe(0);
-    mkdirSync(env.KARTSTREAM_RENDERER_DIR, { recursive: true });
-    writeFileSync(
-      join(env.KARTSTREAM_RENDERER_DIR, 'index.html'),
-      '<!doctype html><title>KartStream</title>',
-    );
-    serve = execa(
-      process.execPath,
-      [join(REPO, 'bin/kartstream.js'), 'serve', '--name', LAB, '--share', '--address', ADDRESS],
-      { cwd: REPO, env: { ...process.env, ...env }, buffer: false, reject: false },
-    );
-    let stdout = '';
-    const fingerprint = await new Promise<string>((resolve, reject) => {
-      serve?.stdout.on('data', (chunk: Buffer) => {
-        stdout += String(chunk);
-        const found = /^Certificate SHA-256: (\S+)$/m.exec(stdout);
-        if (found) resolve(found[1] ?? '');
-      });
-      void serve?.then((r) => reject(new Error(`serve exited before sharing:\n${String(r.stderr)}`)));
-    });
-    agent = new PinnedAgent(fingerprint);
+    serve = await startShareServe({ lab: LAB, address: ADDRESS, env });
+    expect(serve.fingerprint, serve.lines.join('\n')).not.toBe('');
+    agent = new PinnedAgent(serve.fingerprint);
     await invite('operator', OPERATOR);
     await invite('observer', OBSERVER);
   }, 600_000);
 
   afterAll(async () => {
-    serve?.kill('SIGTERM');
-    await serve;
+    await serve?.stop();
     await cli(['down', '--name', LAB], env);
     temp.cleanup();
   }, 120_000);
