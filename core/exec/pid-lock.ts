@@ -1,8 +1,10 @@
-// A lock file for one command at a time across processes: created with O_EXCL (mode 0600), it
-// holds the holder's pid and command. A lock whose pid is gone (a killed command) is stale and is
+// A lock file for one command at a time across processes: a complete file (mode 0600) hard-linked
+// into place, as scenario runs claim a lab (scenarios/run-claim.ts), so of two takers exactly one
+// wins and no reader sees half a file. It holds the holder's pid and command. A lock whose pid is gone (a killed command) is stale and is
 // taken over; a takeover guard keeps two processes that found it stale from removing the fresh
 // lock one of them has just taken.
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isAlive } from './process-alive.ts';
 import { ensurePrivateDir } from '../home/private-files.ts';
@@ -16,15 +18,15 @@ export interface LockHolder {
 
 // A takeover guard older than this was left by a process killed in the middle of a takeover.
 const GUARD_STALE_MS = 10_000;
-// A lock file still empty after this was left by a process killed between create and write.
-const EMPTY_STALE_MS = 10_000;
+// A lock file that is not a lock (unreadable JSON, e.g. written by hand) is removed after this.
+const BROKEN_STALE_MS = 10_000;
 
 const pause = (ms = 50) => new Promise<void>((r) => setTimeout(r, ms));
 
 const ageMs = async (path: string): Promise<number> =>
   Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now());
 
-const readHolder = async (path: string): Promise<LockHolder | 'empty' | undefined> => {
+const readHolder = async (path: string): Promise<LockHolder | 'broken' | undefined> => {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -34,9 +36,9 @@ const readHolder = async (path: string): Promise<LockHolder | 'empty' | undefine
   }
   try {
     const holder = JSON.parse(text) as LockHolder;
-    return typeof holder.pid === 'number' ? holder : 'empty';
+    return typeof holder.pid === 'number' ? holder : 'broken';
   } catch {
-    return 'empty';
+    return 'broken';
   }
 };
 
@@ -46,7 +48,7 @@ export const pidLockHolder = async (path: string): Promise<LockHolder | undefine
   return typeof holder === 'object' && isAlive(holder.pid) ? holder : undefined;
 };
 
-const removeStale = async (path: string, seen: LockHolder | 'empty'): Promise<void> => {
+const removeStale = async (path: string, seen: LockHolder | 'broken'): Promise<void> => {
   const guard = `${path}.takeover`;
   if ((await ageMs(guard)) > GUARD_STALE_MS) await rm(guard, { force: true });
   let handle;
@@ -79,13 +81,10 @@ export const tryPidLock = async (
   await ensurePrivateDir(dirname(path));
   const mine: LockHolder = { pid: process.pid, command, since: new Date().toISOString() };
   for (;;) {
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, `${JSON.stringify(mine)}\n`, { mode: 0o600 });
     try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(mine)}\n`);
-      } finally {
-        await handle.close();
-      }
+      await link(temp, path);
       const release = async () => {
         const holder = await readHolder(path).catch(() => undefined);
         if (typeof holder === 'object' && holder.pid === mine.pid && holder.since === mine.since)
@@ -94,12 +93,13 @@ export const tryPidLock = async (
       return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await rm(temp, { force: true });
     }
     const holder = await readHolder(path);
     if (holder === undefined) continue; // released meanwhile
-    if (holder === 'empty') {
-      // Being written right now, or left empty by a killed process.
-      if ((await ageMs(path)) > EMPTY_STALE_MS) await removeStale(path, holder);
+    if (holder === 'broken') {
+      if ((await ageMs(path)) > BROKEN_STALE_MS) await removeStale(path, holder);
       else await pause();
       continue;
     }

@@ -1,5 +1,5 @@
 // The per-lab lock: one holder at a time, a clear refusal naming the holder, a stale lock (its
-// pid gone, or a file left empty by a killed writer) taken over, and only our own lock released.
+// pid gone, or a file that is not a lock) taken over, and only our own lock released.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -57,7 +57,7 @@ describe('lab lock', () => {
     );
   });
 
-  it('takes over a lock whose pid is gone, and one left empty by a killed writer', async () => {
+  it('takes over a lock whose pid is gone, and one that is not a lock at all', async () => {
     await mkdir(join(home, 'locks'), { recursive: true });
     const path = labLockPath('lab-a');
     writeFileSync(path, JSON.stringify({ pid: await deadPid(), command: 'up', since: 'then' }));
