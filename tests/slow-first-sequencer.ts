@@ -17,6 +17,7 @@ const SLOW_FIRST = [
   'tests/integration/promote/promote-resume.test.ts',
   'tests/integration/crash-safety-cli.test.ts',
   'tests/integration/promote/promote-crash.test.ts',
+  'tests/integration/crash-safety-install.test.ts',
   'tests/integration/scenarios/zone-scenarios.test.ts',
   'tests/integration/sim-metrics.test.ts',
 ];
