@@ -15,6 +15,9 @@ const SLOW_FIRST = [
   'tests/integration/sim-usage.test.ts',
   'tests/integration/sim-traffic.test.ts',
   'tests/integration/promote/promote-resume.test.ts',
+  'tests/integration/crash-safety-cli.test.ts',
+  'tests/integration/promote/promote-crash.test.ts',
+  'tests/integration/crash-safety-install.test.ts',
   'tests/integration/scenarios/zone-scenarios.test.ts',
   'tests/integration/sim-metrics.test.ts',
 ];

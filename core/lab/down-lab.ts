@@ -9,6 +9,7 @@ import { runTask, type RunTaskOptions } from '../tasks/task.ts';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/load-topology.ts';
 import { checkLabName } from '../home/lab-name.ts';
 import { labContext, readLabRecord } from './lab-record.ts';
+import { withLabLock } from './lab-lock.ts';
 
 // Returns false when there was no such lab (nothing to do), 'forgotten' for an attached cluster
 // (which goes on running), true for a lab whose cluster was stopped.
@@ -16,8 +17,14 @@ export const downLab = async (
   name: string,
   taskOptions: RunTaskOptions = {},
   options: DeleteOptions = {},
+): Promise<boolean | 'forgotten'> =>
+  withLabLock(checkLabName(name), 'down', () => downLocked(name, taskOptions, options));
+
+const downLocked = async (
+  name: string,
+  taskOptions: RunTaskOptions,
+  options: DeleteOptions,
 ): Promise<boolean | 'forgotten'> => {
-  checkLabName(name);
   const record = await readLabRecord(name);
   if (!record && !existsSync(labDir(name))) return false;
   // A lab dir without a record is what a crash in `up` before the record leaves, and `up` writes

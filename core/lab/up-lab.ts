@@ -27,6 +27,7 @@ import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/load-topology.t
 import { checkLabName, upCommand } from '../home/lab-name.ts';
 import { labContext, readLabRecord, SHOP_NAMESPACE, writeLabRecord, type LabRecord } from './lab-record.ts';
 import { snapshotFrom, type LabSnapshot } from './lab-snapshot.ts';
+import { withLabLock } from './lab-lock.ts';
 
 export interface UpOptions {
   name: string;
@@ -49,9 +50,14 @@ export interface UpResult {
 
 const WORKLOADS_TIMEOUT_MS = 180_000;
 
-// Everything is checked before anything is created: name, backend, topology.
+// One command at a time on a lab (lab-lock.ts): a second `up`, a `down` or a `reset` is refused.
 export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}): Promise<UpResult> => {
   const name = checkLabName(options.name);
+  return withLabLock(name, 'up', () => upLocked(name, options, taskOptions));
+};
+
+// Everything is checked before anything is created: name, backend, topology.
+const upLocked = async (name: string, options: UpOptions, taskOptions: RunTaskOptions): Promise<UpResult> => {
   const existing = await readLabRecord(name);
   if (existing?.backend === 'external')
     throw new KartStreamError(
@@ -124,12 +130,19 @@ export const upLab = async (options: UpOptions, taskOptions: RunTaskOptions = {}
       };
       let rendering: Promise<KubernetesObject[]> | undefined;
       try {
-        const running = existing ? await backend.isRunning(lab) : false;
+        // A record still 'creating' is what an `up` killed before the end leaves (it held the
+        // lock, so it is gone): its cluster may run but lack nodes or pods, so it is made again.
+        const interrupted = existing?.state === 'creating';
+        const running = existing && !interrupted ? await backend.isRunning(lab) : false;
         if (running) {
           task.step('Use the running cluster');
         } else {
           if (existing) {
-            task.step('Remove what is left of the previous run');
+            task.step(
+              interrupted
+                ? 'Remove what is left of an `up` that was interrupted'
+                : 'Remove what is left of the previous run',
+            );
             await stopLabMonitoring(lab, task);
             await backend.delete(lab, task);
           }

@@ -1,6 +1,8 @@
 // `promote apply`: one task, one step per resource, each step converging its resource from what
 // exists now, so an apply interrupted at any step and run again picks up where it stopped.
 // `infraOnly` stops after the node groups and the kubeconfig (moto has no Kubernetes API).
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
+import { withLabLock } from '../lab/lab-lock.ts';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runTask, type RunTaskOptions } from '../tasks/task.ts';
 import { applyAccessEntry, applyAddons, applyCluster } from './apply-cluster.ts';
@@ -38,10 +40,19 @@ export interface ApplyResult {
   taskLog: string;
 }
 
-export const applyPromotion = async (
+// One promote command at a time on a lab (lab-lock.ts): a second one is refused, naming the first.
+export const applyPromotion = (
   options: ApplyOptions,
   taskOptions: RunTaskOptions = {},
-): Promise<ApplyResult> => {
+): Promise<ApplyResult> =>
+  withLabLock(
+    checkLabName(options.name ?? DEFAULT_LAB_NAME),
+    'promote apply',
+    () => applyLocked(options, taskOptions),
+    'promote',
+  );
+
+const applyLocked = async (options: ApplyOptions, taskOptions: RunTaskOptions): Promise<ApplyResult> => {
   const ctx = await promoteContext(options);
   const { clients, names } = ctx;
   if (clients.endpoint && !options.infraOnly) {

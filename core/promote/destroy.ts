@@ -1,6 +1,8 @@
 // `promote destroy`: removes the lab in reverse order (node groups, cluster, stack), waits for
 // each, deletes whatever the stack's delete left behind with the lab's tag, then looks again for
 // anything tagged: if something is still there it is listed and the command fails.
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
+import { withLabLock } from '../lab/lab-lock.ts';
 import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runTask, type RunTaskOptions, type TaskReporter } from '../tasks/task.ts';
@@ -45,9 +47,21 @@ const tryDeleteStack = async (clients: AwsClients, names: PromoteNames, task: Ta
   }
 };
 
-export const destroyPromotion = async (
+// One promote command at a time on a lab (lab-lock.ts): a second one is refused, naming the first.
+export const destroyPromotion = (
   options: PromoteOptions,
   taskOptions: RunTaskOptions = {},
+): Promise<DestroyResult> =>
+  withLabLock(
+    checkLabName(options.name ?? DEFAULT_LAB_NAME),
+    'promote destroy',
+    () => destroyLocked(options, taskOptions),
+    'promote',
+  );
+
+const destroyLocked = async (
+  options: PromoteOptions,
+  taskOptions: RunTaskOptions,
 ): Promise<DestroyResult> => {
   const ctx = await promoteContext(options);
   const { clients, names } = ctx;

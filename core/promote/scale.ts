@@ -1,5 +1,7 @@
 // `promote scale --pool P --nodes N`: sets a pool's node group size through UpdateNodegroupConfig
 // (N = 0 idles the pool: min 0, desired 0, max kept ≥ 1), then waits for it to be ACTIVE.
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
+import { withLabLock } from '../lab/lab-lock.ts';
 import { UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
 import { isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 import type { Pool } from '../topology/schema.ts';
@@ -49,10 +51,19 @@ export const nodegroupsOrNone = (clients: AwsClients, cluster: string) =>
     throw error;
   });
 
-export const scalePromotedPool = async (
+// One promote command at a time on a lab (lab-lock.ts): a second one is refused, naming the first.
+export const scalePromotedPool = (
   options: ScaleOptions,
   taskOptions: RunTaskOptions = {},
-): Promise<ScaleResult> => {
+): Promise<ScaleResult> =>
+  withLabLock(
+    checkLabName(options.name ?? DEFAULT_LAB_NAME),
+    'promote scale',
+    () => scaleLocked(options, taskOptions),
+    'promote',
+  );
+
+const scaleLocked = async (options: ScaleOptions, taskOptions: RunTaskOptions): Promise<ScaleResult> => {
   const ctx = await promoteContext(options);
   const { clients, names } = ctx;
   try {

@@ -11,8 +11,12 @@ import { activeRunId, readRunState, requestControl } from './run-files.ts';
 import type { Action } from './scenario-types.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { labDir } from '../home/paths.ts';
+import { withLabLock } from '../lab/lab-lock.ts';
 
-export const resetLab = async (name: string, log: (line: string) => void): Promise<void> => {
+export const resetLab = (name: string, log: (line: string) => void): Promise<void> =>
+  withLabLock(name, 'reset', () => resetLocked(name, log));
+
+const resetLocked = async (name: string, log: (line: string) => void): Promise<void> => {
   // A live run is asked to abort (its runner rolls back); a dead one is rolled back here.
   const id = await activeRunId(name);
   const state = id ? await readRunState(id) : undefined;

@@ -76,6 +76,8 @@ export interface MirrorServer {
   cut: Set<string>;
   /** Paths answered with 503 this many more times. */
   fail: Map<string, number>;
+  /** Paths whose full requests send about half the bytes, then hang until the client goes. */
+  stall: Set<string>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ const serveFile = async (
   res: ServerResponse,
   tampered: boolean,
   cut: boolean,
+  stall = false,
 ) => {
   const size = (await stat(file)).size;
   const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
@@ -103,10 +106,10 @@ const serveFile = async (
     res.end(bytes.subarray(start));
     return;
   }
-  const end = cut ? Math.floor(size / 2) : size - 1;
+  const end = cut || stall ? Math.floor(size / 2) : size - 1;
   const stream = createReadStream(file, { start, end });
   if (cut) stream.on('end', () => setTimeout(() => res.socket?.destroy(), 20));
-  stream.pipe(res, { end: !cut });
+  stream.pipe(res, { end: !cut && !stall });
 };
 
 /** Serves `root` on 127.0.0.1 (random port) with Range support and the fault switches above. */
@@ -116,6 +119,7 @@ export const startMirrorServer = async (root: string): Promise<MirrorServer> => 
     tamper: new Set(),
     cut: new Set(),
     fail: new Map(),
+    stall: new Set(),
   } as unknown as MirrorServer;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -128,7 +132,8 @@ export const startMirrorServer = async (root: string): Promise<MirrorServer> => 
     }
     const cut = mirror.cut.has(path) && !req.headers.range;
     if (cut) mirror.cut.delete(path);
-    serveFile(join(root, path), req, res, mirror.tamper.has(path), cut).catch(() => {
+    const stall = mirror.stall.has(path) && !req.headers.range;
+    serveFile(join(root, path), req, res, mirror.tamper.has(path), cut, stall).catch(() => {
       if (!res.headersSent) res.writeHead(404).end('not found');
       else res.destroy();
     });

@@ -2,8 +2,11 @@
 // artifacts first, checked against their published sha256 (about a minute, no Go needed); Go
 // builds from source for what has no release on this platform, when a download fails, or with
 // --from-source. Idempotent: does nothing when every binary checks out.
+import { join } from 'node:path';
 import { describeError, isKartStreamError, KartStreamError } from '../../errors/kartstream-error.ts';
 import { RELEASE_MIRROR_ENV } from '../../download/mirror.ts';
+import { cacheHome } from '../../home/paths.ts';
+import { waitPidLock } from '../../exec/pid-lock.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import { describeMissing, findSimBinaries, isOptionalBinary, type SimBinaryName } from './binaries.ts';
 import { findGo } from './go-toolchain.ts';
@@ -26,11 +29,30 @@ export interface SimInstallResult {
 const isCancel = (error: unknown, signal: AbortSignal) =>
   signal.aborted || (isKartStreamError(error) && error.code === 'canceled');
 
-/** Installs the missing sim binaries: downloads first, Go as the fallback. */
+/** Where a running install says it runs: a second one waits, then finds what the first got. */
+export const installLockPath = (): string => join(cacheHome(), 'locks', 'install.lock');
+
+/** Installs the missing sim binaries: downloads first, Go as the fallback. One install at a time. */
 export const installSimBinaries = async (
   task: TaskReporter,
   options: SimInstallOptions = {},
 ): Promise<SimInstallResult> => {
+  const release = await waitPidLock(installLockPath(), 'sim install', {
+    signal: task.signal,
+    onWait: (holder) =>
+      task.progress(
+        0,
+        `waiting for \`${holder.command}\` (pid ${holder.pid}, since ${holder.since}) to finish installing the sim binaries`,
+      ),
+  });
+  try {
+    return await installLocked(task, options);
+  } finally {
+    await release();
+  }
+};
+
+const installLocked = async (task: TaskReporter, options: SimInstallOptions): Promise<SimInstallResult> => {
   task.progress(0, 'checking the installed sim binaries');
   const before = await findSimBinaries();
   for (const [name, found] of Object.entries(before.found))
