@@ -8,6 +8,7 @@ import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { LOCAL_ACTOR, SYSTEM_ACTOR } from '../contract/timeline-types.ts';
+import { describeError } from '../errors/kartstream-error.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { commandsFile, labDir } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
@@ -107,29 +108,63 @@ const shellCommands = (lab: string) => {
     await handle.read(buffer, 0, buffer.length, offset).finally(() => handle.close());
     const text = buffer.toString('utf8');
     const complete = text.lastIndexOf('\n') + 1;
-    offset += Buffer.byteLength(text.slice(0, complete));
-    for (const line of text.slice(0, complete).split('\n').filter(Boolean)) {
-      const parsed = JSON.parse(line) as { at?: string; command?: string; source?: string };
-      if (!parsed.command) continue;
-      await appendLabTimeline(lab, {
-        kind: 'command',
-        actor: LOCAL_ACTOR,
-        text: parsed.command,
-        data: { source: parsed.source ?? 'shell' },
-      });
+    // Read past a line only once it is recorded: one that cannot be written (a full disk) is
+    // tried again at the next tick.
+    for (const line of text.slice(0, complete).split('\n').slice(0, -1)) {
+      const parsed = parseCommandLine(line);
+      if (parsed.command)
+        await appendLabTimeline(lab, {
+          kind: 'command',
+          actor: LOCAL_ACTOR,
+          text: parsed.command,
+          data: { source: parsed.source ?? 'shell' },
+        });
+      offset += Buffer.byteLength(`${line}\n`);
     }
   };
 };
 
-const auditChanges = async (lab: string, source: AuditChangeSource, signal: AbortSignal) => {
-  for await (const change of source(lab, signal))
-    await appendLabTimeline(lab, {
-      kind: 'change',
-      actor: change.actor,
-      at: change.at,
-      text: change.text,
-      data: { verb: change.verb, resource: change.resource, namespace: change.namespace, name: change.name },
-    });
+// A line of the commands file; a torn or hand-edited one reads as no command.
+const parseCommandLine = (line: string): { command?: string; source?: string } => {
+  try {
+    return (JSON.parse(line) as { command?: string; source?: string } | null) ?? {};
+  } catch {
+    return {};
+  }
+};
+
+const auditChanges = async (
+  lab: string,
+  source: AuditChangeSource,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  tick: number,
+) => {
+  for await (const change of source(lab, signal)) {
+    // The audit log is not read again: a change that cannot be written (a full disk) is tried
+    // again each tick until it is, said once.
+    for (let said = false; !signal.aborted;) {
+      try {
+        await appendLabTimeline(lab, {
+          kind: 'change',
+          actor: change.actor,
+          at: change.at,
+          text: change.text,
+          data: {
+            verb: change.verb,
+            resource: change.resource,
+            namespace: change.namespace,
+            name: change.name,
+          },
+        });
+        break;
+      } catch (error) {
+        if (!said) log(`timeline: cannot record the audited changes of lab ${lab}: ${describeError(error)}`);
+        said = true;
+        await sleep(tick, signal).catch(() => undefined);
+      }
+    }
+  }
 };
 
 export interface Recorder {
@@ -156,7 +191,7 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
             () => failing.delete(name),
             (error: unknown) => {
               if (!failing.has(name))
-                log(`timeline: cannot read the ${name} of lab ${lab}: ${String(error)}`);
+                log(`timeline: cannot record the ${name} of lab ${lab}: ${describeError(error)}`);
               failing.add(name);
             },
           );
@@ -164,9 +199,11 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
       await sleep(tick, signal).catch(() => undefined);
     }
   })();
-  const audit = auditChanges(lab, options.audit ?? auditLogSource, signal).catch((error: unknown) => {
-    if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
-  });
+  const audit = auditChanges(lab, options.audit ?? auditLogSource, signal, log, tick).catch(
+    (error: unknown) => {
+      if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
+    },
+  );
   return {
     stop: async () => {
       controller.abort();
