@@ -11,12 +11,15 @@ const SLOW_FIRST = [
   'tests/integration/scenarios/alert-scenarios.test.ts',
   'tests/integration/scenarios/nodes-and-rollouts.test.ts',
   'tests/integration/sim-monitoring.test.ts',
+  'tests/integration/crash-safety-apiserver.test.ts',
+  'tests/integration/crash-safety-scenario.test.ts',
   'tests/integration/server-alerts.test.ts',
   'tests/integration/sim-usage.test.ts',
   'tests/integration/sim-traffic.test.ts',
   'tests/integration/promote/promote-resume.test.ts',
   'tests/integration/scenarios/zone-scenarios.test.ts',
   'tests/integration/sim-metrics.test.ts',
+  'tests/integration/crash-safety-disk-full.test.ts',
 ];
 
 const rank = (spec: TestSpecification): number => {
