@@ -146,14 +146,7 @@ describe('the API server killed and restarted under a watching server, scenario 
       }
       // Restarted as kwokctl does: `start cluster` starts what is not running, waits until served.
       const kwokctlBinary = (await findSimBinaries()).found.kwokctl!.path;
-      await kwokctl(kwokctlBinary, lab, [
-        'start',
-        'cluster',
-        '--name',
-        NAME,
-        '--kubeconfig',
-        kwokMergedKubeconfig(lab),
-      ]);
+      await kwokctl(kwokctlBinary, lab, ['start', 'cluster', '--name', NAME]);
       const backAt = Date.now();
       const restarted = (await labProcesses(lab)).find((p) => p.component === 'kube-apiserver');
       expect(restarted?.pid).not.toBe(apiserver!.pid);
