@@ -11,12 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSimBinaries } from '../../core/backends/sim/binaries.ts';
-import {
-  kwokClusterDir,
-  kwokctl,
-  kwokMergedKubeconfig,
-  labProcesses,
-} from '../../core/backends/sim/kwokctl.ts';
+import { kwokClusterDir, kwokctl, labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import type { ClusterMessage, RunView } from '../../core/contract/wire-types.ts';
 import { isAlive } from '../../core/exec/process-alive.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
@@ -195,18 +190,26 @@ describe('the API server killed and restarted under a watching server, scenario 
         lastStale === undefined || (lastStale.message.type === 'stale' && lastStale.message.reason === null),
       ).toBe(true);
       expect(feed.messages.at(-1)?.message.type).not.toBe('offline');
-      const pods = await kubectlJson<{ items: { metadata: { namespace: string; name: string } }[] }>(
-        lab.kubeconfigPath,
-        ['get', 'pods', '-A'],
-      );
-      const live = pods.items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
-      await map.until(
-        'the map to list the pods the API lists',
-        () => {
-          const shown = [...map.pods.keys()].sort();
-          return JSON.stringify(shown) === JSON.stringify(live) || undefined;
-        },
+      // The map shows the shop's pods: the same as the API lists, re-read as pods come and go.
+      const shop = (await requireLabRecord(NAME)).namespace;
+      const listed = async () => {
+        const pods = await kubectlJson<{ items: { metadata: { name: string } }[] }>(lab.kubeconfigPath, [
+          'get',
+          'pods',
+          '-n',
+          shop,
+        ]);
+        return {
+          live: pods.items.map((p) => `${shop}/${p.metadata.name}`).sort(),
+          shown: [...map.pods.keys()].filter((k) => k.startsWith(`${shop}/`)).sort(),
+        };
+      };
+      await waitFor(
+        'the map to list the shop pods the API lists',
+        listed,
+        (l) => JSON.stringify(l.live) === JSON.stringify(l.shown),
         RESYNC_MS,
+        { intervalMs: 250 },
       );
       await execa('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'uncordon', target.name]);
 
