@@ -11,6 +11,8 @@ const SLOW_FIRST = [
   'tests/integration/scenarios/alert-scenarios.test.ts',
   'tests/integration/scenarios/nodes-and-rollouts.test.ts',
   'tests/integration/sim-monitoring.test.ts',
+  'tests/integration/crash-safety-apiserver.test.ts',
+  'tests/integration/crash-safety-scenario.test.ts',
   'tests/integration/server-alerts.test.ts',
   'tests/integration/sim-usage.test.ts',
   'tests/integration/sim-traffic.test.ts',
@@ -20,6 +22,7 @@ const SLOW_FIRST = [
   'tests/integration/crash-safety-install.test.ts',
   'tests/integration/scenarios/zone-scenarios.test.ts',
   'tests/integration/sim-metrics.test.ts',
+  'tests/integration/crash-safety-disk-full.test.ts',
 ];
 
 const rank = (spec: TestSpecification): number => {

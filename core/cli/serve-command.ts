@@ -120,6 +120,10 @@ export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
   });
   out.print(`KartStream UI: ${server.url}`);
   out.info(`serving on 127.0.0.1:${server.port} (lab ${defaultLab}); press Ctrl+C to stop`);
+  const { recoverInterruptedRuns } = await import('../server/recover-runs.ts');
+  void recoverInterruptedRuns((line) => out.info(line)).catch((error: unknown) =>
+    out.info(`checking for interrupted runs failed: ${String(error)}`),
+  );
   if (opts.share) {
     const { checkShareAddress, defaultShareAddress } = await import('../server/share-guard.ts');
     const address = opts.address === undefined ? defaultShareAddress() : checkShareAddress(opts.address);

@@ -15,6 +15,7 @@ export const TIMELINE_KINDS = [
   'gameday', // started, paused, resumed, extended, ended
   'hint', // a hint revealed to the team
   'share', // sharing started or stopped, a participant joined or left
+  'scenario', // a scenario run that was interrupted (its runner died) and rolled back
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { labTimelineFile } from '../home/paths.ts';
 import { ensurePrivateDir } from '../home/private-files.ts';
+import { writeFailure } from '../home/write-failure.ts';
 import { timelineEntrySchema, type TimelineEntry } from '../contract/timeline-types.ts';
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'at'> & { at?: string };
@@ -13,8 +14,12 @@ export type NewTimelineEntry = Omit<TimelineEntry, 'at'> & { at?: string };
 export const appendLabTimeline = async (lab: string, entry: NewTimelineEntry): Promise<TimelineEntry> => {
   const full = timelineEntrySchema.parse({ ...entry, at: entry.at ?? new Date().toISOString() });
   const file = labTimelineFile(lab);
-  await ensurePrivateDir(dirname(file));
-  await appendFile(file, `${JSON.stringify(full)}\n`, { mode: 0o600 });
+  try {
+    await ensurePrivateDir(dirname(file));
+    await appendFile(file, `${JSON.stringify(full)}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw writeFailure(file, "the lab's timeline", error);
+  }
   return full;
 };
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { commandsFile, labDir, stateHome } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
+import { writeFailure } from '../home/write-failure.ts';
 import type { CustomerImpact } from '../contract/impact-types.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
@@ -68,8 +69,13 @@ export const newRunId = (scenario: string): string =>
   `${new Date().toISOString().replace(/[:.]/g, '-')}-${scenario}-${randomBytes(2).toString('hex')}`;
 
 export const writeRunState = async (state: RunState): Promise<void> => {
-  await ensurePrivateDir(runDir(state.id));
-  await writePrivateJson(join(runDir(state.id), 'run.json'), state);
+  const file = join(runDir(state.id), 'run.json');
+  try {
+    await ensurePrivateDir(runDir(state.id));
+    await writePrivateJson(file, state);
+  } catch (error) {
+    throw writeFailure(file, `the state of scenario run ${state.id}`, error);
+  }
 };
 
 export const readRunState = async (id: string): Promise<RunState | undefined> => {
@@ -81,11 +87,12 @@ export const appendTimeline = async (
   id: string,
   event: Omit<TimelineEvent, 'at'> & { at?: string },
 ): Promise<void> => {
-  await appendFile(
-    join(runDir(id), 'timeline.jsonl'),
-    `${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`,
-    { mode: 0o600 },
-  );
+  const file = join(runDir(id), 'timeline.jsonl');
+  try {
+    await appendFile(file, `${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw writeFailure(file, `the timeline of scenario run ${id}`, error);
+  }
 };
 
 const readJsonLines = async <T>(file: string): Promise<T[]> =>

@@ -243,9 +243,11 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
         onResults: (results) => {
           const changed = JSON.stringify(results) !== JSON.stringify(outcome.checks);
           outcome.checks = results;
+          // A write that fails here (a full disk) must not bring the process down as an
+          // unhandled rejection; the step's next awaited write fails with the same clear error.
           if (changed) {
-            void appendTimeline(id, { type: 'checks', step: step.id, results });
-            void save(results);
+            appendTimeline(id, { type: 'checks', step: step.id, results }).catch(() => undefined);
+            save(results).catch(() => undefined);
           }
         },
         onControl: async (request) => {
@@ -281,22 +283,28 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     state.reason = controller.signal.aborted ? 'aborted' : (error as Error).message;
     await appendTimeline(id, { type: 'error', error: (error as Error).message });
   } finally {
-    await rollback(ctx, scenario, state);
-    await store.stop();
-    state.customerImpact = await readCustomerImpact(ctx.monitoring?.prometheus, {
-      from: new Date(state.startedAt),
-      to: new Date(),
-    });
-    const passed = state.steps.every((s) => s.state === 'passed') && state.steadyStateAfter?.ok === true;
-    const aborted = controller.signal.aborted || state.steps.some((s) => s.state === 'aborted');
-    state.state = passed ? 'passed' : aborted ? 'aborted' : 'failed';
-    state.score = score(scenario, state, Date.now() - started);
-    state.endedAt = new Date().toISOString();
-    if (!passed && !state.reason && state.steadyStateAfter && !state.steadyStateAfter.ok)
-      state.reason = 'the steady state did not hold at the end';
-    await appendTimeline(id, { type: 'run-end', state: state.state, score: state.score });
-    await save();
-    await releaseRun(opened.lab.name, id);
+    // The lab is given back even when the run's end cannot be written (a full disk): its
+    // faults are rolled back by then, and the error says which file failed.
+    try {
+      await rollback(ctx, scenario, state);
+      await store.stop();
+      state.customerImpact = await readCustomerImpact(ctx.monitoring?.prometheus, {
+        from: new Date(state.startedAt),
+        to: new Date(),
+      });
+      const passed = state.steps.every((s) => s.state === 'passed') && state.steadyStateAfter?.ok === true;
+      const aborted = controller.signal.aborted || state.steps.some((s) => s.state === 'aborted');
+      state.state = passed ? 'passed' : aborted ? 'aborted' : 'failed';
+      state.score = score(scenario, state, Date.now() - started);
+      state.endedAt = new Date().toISOString();
+      if (!passed && !state.reason && state.steadyStateAfter && !state.steadyStateAfter.ok)
+        state.reason = 'the steady state did not hold at the end';
+      await appendTimeline(id, { type: 'run-end', state: state.state, score: state.score });
+      await save();
+    } finally {
+      await store.stop();
+      await releaseRun(opened.lab.name, id);
+    }
   }
   return state;
 };

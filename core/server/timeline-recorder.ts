@@ -8,6 +8,7 @@ import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { LOCAL_ACTOR, SYSTEM_ACTOR } from '../contract/timeline-types.ts';
+import { describeError } from '../errors/kartstream-error.ts';
 import { isAlive } from '../exec/process-alive.ts';
 import { commandsFile, labDir } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
@@ -107,33 +108,66 @@ const shellCommands = (lab: string) => {
     await handle.read(buffer, 0, buffer.length, offset).finally(() => handle.close());
     const text = buffer.toString('utf8');
     const complete = text.lastIndexOf('\n') + 1;
-    offset += Buffer.byteLength(text.slice(0, complete));
-    for (const line of text.slice(0, complete).split('\n').filter(Boolean)) {
-      const parsed = JSON.parse(line) as { at?: string; command?: string; source?: string };
-      if (!parsed.command) continue;
-      await appendLabTimeline(lab, {
-        kind: 'command',
-        actor: LOCAL_ACTOR,
-        text: parsed.command,
-        data: { source: parsed.source ?? 'shell' },
-      });
+    // Read past a line only once it is recorded: one that cannot be written (a full disk) is
+    // tried again at the next tick.
+    for (const line of text.slice(0, complete).split('\n').slice(0, -1)) {
+      const parsed = parseCommandLine(line);
+      if (parsed.command)
+        await appendLabTimeline(lab, {
+          kind: 'command',
+          actor: LOCAL_ACTOR,
+          text: parsed.command,
+          data: { source: parsed.source ?? 'shell' },
+        });
+      offset += Buffer.byteLength(`${line}\n`);
     }
   };
+};
+
+// A line of the commands file; a torn or hand-edited one reads as no command.
+const parseCommandLine = (line: string): { command?: string; source?: string } => {
+  try {
+    return (JSON.parse(line) as { command?: string; source?: string } | null) ?? {};
+  } catch {
+    return {};
+  }
 };
 
 // Every recorder follows the audit log, but only the lock's holder writes what it reads: two
 // recorders of one lab (a shared server and `gameday run`) would otherwise write each change
 // twice. A change read while a dead holder's lock is being taken over is written by the taker.
-const auditChanges = async (lab: string, source: AuditChangeSource, signal: AbortSignal) => {
+const auditChanges = async (
+  lab: string,
+  source: AuditChangeSource,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  tick: number,
+) => {
   for await (const change of source(lab, signal)) {
     if (!(await holdLock(lab).catch(() => false))) continue;
-    await appendLabTimeline(lab, {
-      kind: 'change',
-      actor: change.actor,
-      at: change.at,
-      text: change.text,
-      data: { verb: change.verb, resource: change.resource, namespace: change.namespace, name: change.name },
-    });
+    // The audit log is not read again: a change that cannot be written (a full disk) is tried
+    // again each tick until it is, said once.
+    for (let said = false; !signal.aborted;) {
+      try {
+        await appendLabTimeline(lab, {
+          kind: 'change',
+          actor: change.actor,
+          at: change.at,
+          text: change.text,
+          data: {
+            verb: change.verb,
+            resource: change.resource,
+            namespace: change.namespace,
+            name: change.name,
+          },
+        });
+        break;
+      } catch (error) {
+        if (!said) log(`timeline: cannot record the audited changes of lab ${lab}: ${describeError(error)}`);
+        said = true;
+        await sleep(tick, signal).catch(() => undefined);
+      }
+    }
   }
 };
 
@@ -161,7 +195,7 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
             () => failing.delete(name),
             (error: unknown) => {
               if (!failing.has(name))
-                log(`timeline: cannot read the ${name} of lab ${lab}: ${String(error)}`);
+                log(`timeline: cannot record the ${name} of lab ${lab}: ${describeError(error)}`);
               failing.add(name);
             },
           );
@@ -169,9 +203,11 @@ export const startTimelineRecorder = (lab: string, options: RecorderOptions = {}
       await sleep(tick, signal).catch(() => undefined);
     }
   })();
-  const audit = auditChanges(lab, options.audit ?? auditLogSource, signal).catch((error: unknown) => {
-    if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
-  });
+  const audit = auditChanges(lab, options.audit ?? auditLogSource, signal, log, tick).catch(
+    (error: unknown) => {
+      if (!signal.aborted) log(`timeline: the audited changes of lab ${lab} stopped: ${String(error)}`);
+    },
+  );
   return {
     stop: async () => {
       controller.abort();

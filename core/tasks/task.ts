@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { tasksDir } from '../home/paths.ts';
+import { writeFailure } from '../home/write-failure.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import { describeError, isKartStreamError, KartStreamError } from '../errors/kartstream-error.ts';
 
@@ -75,7 +76,13 @@ export const runTask = async <T>(
 ): Promise<T> => {
   const id = options.id ?? newTaskId(title);
   const { dir, recordPath, logPath } = taskPaths(id);
-  await ensurePrivateDir(dir);
+  // A task whose log cannot even be started (a full disk) does not run: its error says why.
+  try {
+    await ensurePrivateDir(dir);
+    appendFileSync(logPath, `${now()} task: ${title}\n`, { mode: 0o600 });
+  } catch (cause) {
+    throw writeFailure(logPath, `the log of task "${title}"`, cause);
+  }
   const record: TaskRecord = { id, title, state: 'running', steps: [], startedAt: now(), logPath };
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -83,7 +90,18 @@ export const runTask = async <T>(
   // Canceled before it got here (e.g. while its folder was made): the work sees it at once.
   if (options.signal?.aborted) onAbort();
   const emit = (event: TaskEvent) => options.onEvent?.(event);
-  const writeLog = (line: string) => appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
+  // A log line that cannot be written (the disk filled up meanwhile) does not stop the work, and
+  // never throws into a caller's stream handler; the events say so, once.
+  let logFailed = false;
+  const writeLog = (line: string) => {
+    try {
+      appendFileSync(logPath, `${now()} ${line}\n`, { mode: 0o600 });
+    } catch (cause) {
+      if (logFailed) return;
+      logFailed = true;
+      emit({ type: 'log', line: describeError(writeFailure(logPath, `the log of task "${title}"`, cause)) });
+    }
+  };
   // Saves run one after another, so the last state written is the last state reached. A record
   // that cannot be written does not stop the work, but the log and the events say so (once).
   let saving: Promise<void> = Promise.resolve();
@@ -94,18 +112,8 @@ export const runTask = async <T>(
       .catch((cause: unknown) => {
         if (saveFailed) return;
         saveFailed = true;
-        const text = describeError(
-          new KartStreamError('io-failed', `failed to save the task record ${recordPath}`, {
-            cause,
-            details: [cause instanceof Error ? cause.message : String(cause)],
-            fix: `check that ${dir} is writable and the disk has space; the log ${logPath} has the whole task`,
-          }),
-        );
-        try {
-          writeLog(text);
-        } catch {
-          // The log is on the same disk; the event below still reaches the user.
-        }
+        const text = describeError(writeFailure(recordPath, `the record of task "${title}"`, cause));
+        writeLog(text);
         emit({ type: 'log', line: text });
       }));
   const closeStep = (state: StepState) => {
@@ -113,7 +121,6 @@ export const runTask = async <T>(
     if (last && last.state === 'running') Object.assign(last, { state, endedAt: now() });
   };
 
-  writeLog(`task: ${title}`);
   const reporter: TaskReporter = {
     signal: controller.signal,
     logPath,

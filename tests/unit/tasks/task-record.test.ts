@@ -37,11 +37,46 @@ describe('runTask', () => {
     );
     expect(result).toBe(42);
     const warnings = events.filter(
-      (e) => e.type === 'log' && e.line.includes(`failed to save the task record ${recordPath}`),
+      (e) =>
+        e.type === 'log' && e.line.includes(`could not write the record of task "Unsavable" (${recordPath})`),
     );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ line: expect.stringContaining('fix: check that') });
-    expect(readFileSync(logPath, 'utf8')).toContain(`failed to save the task record ${recordPath}`);
+    expect(readFileSync(logPath, 'utf8')).toContain(
+      `could not write the record of task "Unsavable" (${recordPath})`,
+    );
+  });
+
+  it('goes on when its log cannot be written mid-task, saying so once; fails clearly when it cannot start one', async () => {
+    const id = 'unloggable-task';
+    const { logPath } = taskPaths(id);
+    const events: TaskEvent[] = [];
+    const result = await runTask(
+      'Unloggable',
+      async (task) => {
+        // The log turns into a folder: every later write fails (as on a disk that filled up).
+        rmSync(logPath);
+        mkdirSync(logPath);
+        task.log('one');
+        task.step('two');
+        return 7;
+      },
+      { id, onEvent: (e) => events.push(e) },
+    );
+    expect(result).toBe(7);
+    const warnings = events.filter(
+      (e) => e.type === 'log' && e.line.includes(`could not write the log of task`),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ line: expect.stringContaining(`(${logPath})`) });
+
+    // A log that cannot be started: the task does not run, and its error names the file.
+    let ran = false;
+    const error = await runTask('Unloggable', async () => (ran = true), { id }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect(ran).toBe(false);
+    expect((error as Error).message).toBe(`could not write the log of task "Unloggable" (${logPath})`);
   });
 
   it('keeps its record when it can save it', async () => {
