@@ -17,6 +17,8 @@ const activeRun = async (lab: string): Promise<RunState> => {
   const { activeRunId, readRunState } = await import('../scenarios/run-files.ts');
   const { requireLabRecord } = await import('../lab/lab-record.ts');
   await requireLabRecord(checkLabName(lab));
+  const { recoverStaleGameday } = await import('../gameday/gameday-recovery.ts');
+  await recoverStaleGameday(lab);
   const recovered = await recoverStaleRun(lab);
   const id = await activeRunId(lab);
   const state = id ? await readRunState(id) : undefined;
@@ -129,6 +131,9 @@ export const addScenarioCommands = (program: Command, out: Output): void => {
         const { findScenario } = await import('../scenarios/catalog.ts');
         const { runScenario } = await import('../scenarios/scenario-runner.ts');
         const loaded = await findScenario(id);
+        // A game day whose runner died gives the lab back (rolled back) before a scenario claims it.
+        const { recoverStaleGameday } = await import('../gameday/gameday-recovery.ts');
+        await recoverStaleGameday(checkLabName(opts.name));
         out.info(
           `${loaded.scenario.title} on lab ${opts.name}${opts.autoSolve ? ' (auto-solve)' : ''}. In another terminal: ${labCommand('shell', opts.name)}`,
         );

@@ -50,14 +50,9 @@ export const recoverStaleRun = (labName: string): Promise<RunState | undefined> 
 const recover = async (labName: string): Promise<RunState | undefined> => {
   const claim = await readRunClaim(labName);
   if (!claim) return undefined;
-  // A dead game day is rolled back by its own recovery (its faults are the game day's).
-  if (claim.kind === 'game day') {
-    if (isClaimLive(claim)) return undefined;
-    const { recoverStaleGameday } = await import('../gameday/gameday-recovery.ts');
-    await recoverStaleGameday(labName);
-    if ((await readRunClaim(labName))?.id === claim.id) await clearActiveRun(labName);
-    return undefined;
-  }
+  // A dead game day's claim is left to the game day's own recovery (its faults are the game
+  // day's; the layer above calls recoverStaleGameday first): until then the lab stays claimed.
+  if (claim.kind === 'game day') return undefined;
   const id = claim.id;
   const state = await readRunState(id);
   // A live runner keeps its claim, also while it starts (no run state yet); a run that ended

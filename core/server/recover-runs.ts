@@ -4,11 +4,13 @@
 // is rolled back by the next command on it.
 import { describeError } from '../errors/kartstream-error.ts';
 import { listLabNames } from '../lab/lab-record.ts';
+import { recoverStaleGameday } from '../gameday/gameday-recovery.ts';
 import { recoverStaleRun } from '../scenarios/scenario-recovery.ts';
 
 export const recoverInterruptedRuns = async (log: (line: string) => void): Promise<void> => {
   for (const lab of await listLabNames()) {
     try {
+      await recoverStaleGameday(lab);
       const recovered = await recoverStaleRun(lab);
       if (recovered)
         log(`lab ${lab}: run ${recovered.id} had stopped with the last server; it was rolled back`);

@@ -1,5 +1,6 @@
 // Starting a scenario from the UI: refuse a second run and a lab that is not ready, then run it
 // in this process as a task, and answer once the runner has saved its run (its id is known).
+import { recoverStaleGameday } from '../../gameday/gameday-recovery.ts';
 import type { StartScenarioInput } from '../../contract/inputs.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { openLab } from '../../lab/open-lab.ts';
@@ -23,6 +24,8 @@ export const startScenario = async (
     });
   runs.starting.add(lab);
   try {
+    // A game day whose runner died gives the lab back (rolled back) before a scenario claims it.
+    await recoverStaleGameday(lab);
     await runs.refuseSecondRun(lab);
     const loaded = await findScenario(id);
     const opened = await openLab(lab);
