@@ -1,17 +1,19 @@
 // The single in-memory view of a cluster: informers on nodes, pods, deployments and events.
 // Readers (status, waits, scenario checks, the UI) read it; a change wakes them, nothing polls.
-import {
-  makeInformer,
-  type CoreV1Event,
-  type Informer,
-  type KubernetesObject,
-  type ObjectCache,
-  type V1Deployment,
-  type V1Node,
-  type V1Pod,
+// The objects are slimmed (slim-objects.ts: no managedFields, no volumes...) and listed in pages
+// (slim-informer.ts), which keeps a 10,000-pod lab's store small.
+import type {
+  CoreV1Event,
+  Informer,
+  KubernetesObject,
+  ObjectCache,
+  V1Deployment,
+  V1Node,
+  V1Pod,
 } from '@kubernetes/client-node';
 import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
 import type { KubeClients } from './kube-client.ts';
+import { makeSlimInformer } from './slim-informer.ts';
 
 type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -23,6 +25,14 @@ export interface ObjectChange {
   kind: 'Node' | 'Pod' | 'Deployment' | 'Event';
   type: 'add' | 'update' | 'delete';
   object: KubernetesObject;
+}
+
+export interface WatchStoreOptions {
+  /**
+   * Whether events (of every namespace) are watched; default true. A reader that never asks for
+   * them (the map) leaves them out: at 10,000 pods they are another ~20 MB.
+   */
+  events?: boolean;
 }
 
 export interface WaitOptions {
@@ -41,24 +51,30 @@ export class WatchStore {
   private readonly nodeInformer: Watched<V1Node>;
   private readonly podInformer: Watched<V1Pod>;
   private readonly deploymentInformer: Watched<V1Deployment>;
-  private readonly eventInformer: Watched<CoreV1Event>;
+  private readonly eventInformer?: Watched<CoreV1Event>;
   private stopped = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
   /** Watch errors seen since start; a restart follows each one. */
   errors = 0;
 
-  constructor(clients: KubeClients) {
+  constructor(clients: KubeClients, options: WatchStoreOptions = {}) {
     const { config, core, apps } = clients;
-    this.nodeInformer = makeInformer(config, '/api/v1/nodes', () => core.listNode());
-    this.podInformer = makeInformer(config, '/api/v1/pods', () => core.listPodForAllNamespaces());
-    this.deploymentInformer = makeInformer(config, '/apis/apps/v1/deployments', () =>
-      apps.listDeploymentForAllNamespaces(),
+    this.nodeInformer = makeSlimInformer(config, 'Node', '/api/v1/nodes', (page) => core.listNode(page));
+    this.podInformer = makeSlimInformer(config, 'Pod', '/api/v1/pods', (page) =>
+      core.listPodForAllNamespaces(page),
     );
-    this.eventInformer = makeInformer(config, '/api/v1/events', () => core.listEventForAllNamespaces());
+    this.deploymentInformer = makeSlimInformer(config, 'Deployment', '/apis/apps/v1/deployments', (page) =>
+      apps.listDeploymentForAllNamespaces(page),
+    );
     this.track(this.nodeInformer as unknown as Watched<KubernetesObject>, 'Node');
     this.track(this.podInformer as unknown as Watched<KubernetesObject>, 'Pod');
     this.track(this.deploymentInformer as unknown as Watched<KubernetesObject>, 'Deployment');
-    this.track(this.eventInformer as unknown as Watched<KubernetesObject>, 'Event');
+    if (options.events ?? true) {
+      this.eventInformer = makeSlimInformer(config, 'Event', '/api/v1/events', (page) =>
+        core.listEventForAllNamespaces(page),
+      );
+      this.track(this.eventInformer as unknown as Watched<KubernetesObject>, 'Event');
+    }
   }
 
   private track(informer: Watched<KubernetesObject>, kind: ObjectChange['kind']): void {
@@ -148,7 +164,11 @@ export class WatchStore {
   nodes = (): readonly V1Node[] => this.nodeInformer.list();
   pods = (namespace?: string): readonly V1Pod[] => this.podInformer.list(namespace);
   deployments = (namespace?: string): readonly V1Deployment[] => this.deploymentInformer.list(namespace);
-  events = (namespace?: string): readonly CoreV1Event[] => this.eventInformer.list(namespace);
+  events = (namespace?: string): readonly CoreV1Event[] => {
+    // A programming error, not a user's: the store was made for a reader that needs no events.
+    if (!this.eventInformer) throw new Error('this WatchStore was created with `events: false`');
+    return this.eventInformer.list(namespace);
+  };
 
   // Calls `listener` after every change; returns the unsubscribe.
   onChange(listener: () => void): () => void {

@@ -111,7 +111,8 @@ class LabFeed {
       const { record, lab } = await this.open(this.lab);
       const clients = kubeClients(lab.kubeconfigPath);
       await withTimeout(clients.core.listNode({ limit: 1 }), PROBE_TIMEOUT_MS, 'the Kubernetes API');
-      store = new WatchStore(clients);
+      // The map shows no events: its store does not watch them.
+      store = new WatchStore(clients, { events: false });
       let failed: unknown;
       const stopCatching = store.onWatchError((error) => (failed ??= error));
       await store.start();

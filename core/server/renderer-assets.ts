@@ -1,15 +1,19 @@
 // The UI's files: built from renderer/ with Vite when the build is missing or older than its
 // sources (so `npx kartstream` works from a fresh checkout with no build step), and served as
-// static files under /t/<token>/. The packaged app points KARTSTREAM_RENDERER_DIR at its copy.
+// static files under /t/<token>/. The packaged app points KARTSTREAM_RENDERER_DIR at its copy
+// (built at package time). Vite runs in a child process: a build in the server's own process left
+// ~280 MB of Vite and Rollup in the server's memory for as long as it ran.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, type Stats } from 'node:fs';
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+import { runCommand } from '../exec/run-command.ts';
 import { sleep } from '../tasks/wait.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,23 +68,39 @@ const withBuildLock = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
+// Vite's own command, run by this Node (its package.json names the script; `vite` is a dev
+// dependency, there in a checkout).
+const viteBin = (): string => {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('vite/package.json');
+  const { bin } = require(pkg) as { bin: Record<string, string> };
+  return join(pkg, '..', bin.vite ?? 'bin/vite.js');
+};
+
 const buildRenderer = async (): Promise<void> => {
   const started = new Date();
-  const nodeEnv = process.env.NODE_ENV;
-  // The lint rules keep core/ free of static UI imports; Vite is only loaded to build the bundle.
-  const { build } = await import('vite');
+  let bin: string;
   try {
-    await build({ configFile: join(RENDERER, 'vite.config.ts'), logLevel: 'warn' });
+    bin = viteBin();
+  } catch (error) {
+    throw new KartStreamError('not-found', 'cannot build the UI (renderer/): Vite is not installed', {
+      fix: 'run `npm ci` in the KartStream checkout, or point KARTSTREAM_RENDERER_DIR at a built UI',
+      cause: error,
+    });
+  }
+  // The lint rules keep core/ free of UI imports; the child has its own NODE_ENV=production.
+  try {
+    await runCommand(
+      process.execPath,
+      [bin, 'build', '--config', join(RENDERER, 'vite.config.ts'), '--logLevel', 'warn'],
+      { cwd: REPO, timeoutMs: 5 * 60_000 },
+    );
   } catch (error) {
     throw new KartStreamError('command-failed', 'building the UI (renderer/) with Vite failed', {
-      details: [error instanceof Error ? error.message : String(error)],
+      details: error instanceof KartStreamError ? [error.message, ...error.details] : [String(error)],
       fix: 'run `npx vite build renderer` to see the full error; `npm ci` restores missing packages',
       cause: error,
     });
-  } finally {
-    // Vite sets NODE_ENV=production for its build; the server itself should not inherit that.
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
   }
   await writeFile(STAMP, `${started.toISOString()}\n`);
   await utimes(STAMP, started, started);
