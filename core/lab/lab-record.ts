@@ -62,7 +62,7 @@ export const readLabRecord = async (name: string): Promise<LabRecord | undefined
     );
   }
   try {
-    const parsed = labRecordSchema.safeParse(JSON.parse(text));
+    const parsed = labRecordSchema.safeParse(JSON.parse(text), { reportInput: true });
     if (parsed.success) return parsed.data;
     throw new Error(
       `it is not a lab record: ${describeIssues(parsed.error.issues, labRecordSchema)
