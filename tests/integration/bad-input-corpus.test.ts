@@ -9,7 +9,8 @@
 // tests/unit/lab/lab-records.test.ts, lab-timeline.test.ts, server/terminal-protocol.test.ts):
 // the token/Host/Origin refusals, `{"name": "a",` bodies, labs.create with a number or an unknown
 // field, a 5000-character lab name, a 2001-character PromQL query, 70 KiB bodies, the `{not json`
-// WebSocket frame, the terminal's bad lab name, and the unit-level record and timeline parsing.
+// WebSocket frame, the terminal's bad lab name and out-of-bounds resize (terminal.test.ts), and
+// the unit-level record and timeline parsing.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -997,20 +998,6 @@ describe('bad input corpus: one server, one sim lab', () => {
         const raw = await rawSocket(`/t/${app.token}/terminal?lab=${NAME}`);
         raw.send(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]));
         expect((await raw.closed()).code).toBe(1007);
-      },
-    },
-    {
-      name: 'the previous size is kept after a bad resize',
-      run: async () => {
-        const t = await terminal();
-        t.ws.send(JSON.stringify({ type: 'resize', cols: 123, rows: 45 }));
-        t.ws.send(JSON.stringify({ type: 'resize', cols: 0, rows: 99999 }));
-        const m = `sz${randomBytes(3).toString('hex')}`;
-        t.type(`echo ${m}=$(stty size)`);
-        await waitFor('stty size', () => t.output().includes(`${m}=45 123`), Boolean, 30_000, {
-          intervalMs: 50,
-        });
-        await t.close();
       },
     },
 
