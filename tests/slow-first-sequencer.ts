@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const SLOW_FIRST = [
   'tests/integration/scenarios/capacity-scenarios.test.ts',
   'tests/integration/scenarios/traffic-scenarios.test.ts',
+  'tests/integration/bad-input-corpus.test.ts',
   'tests/e2e/app.test.ts',
   'tests/integration/scenarios/alert-scenarios.test.ts',
   'tests/integration/scenarios/nodes-and-rollouts.test.ts',

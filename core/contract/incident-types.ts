@@ -27,6 +27,8 @@ export interface IncidentState {
 export interface TimelineView {
   lab: string;
   entries: TimelineEntry[];
+  /** Lines of the timeline file that could not be read (a torn write, a hand edit), left out. */
+  skipped?: { file: string; lines: number[] };
   incident: IncidentState;
   figures: IncidentFigures;
 }

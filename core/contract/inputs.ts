@@ -151,12 +151,21 @@ export const inviteIdInput = z
   .object({ lab: labName, id: z.string().regex(/^[a-f0-9]{8}$/, 'expected an invite id') })
   .strict();
 
+/** Text people write (a note, a title): no control characters but newline and tab, which a terminal would obey. */
+const writtenText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^(?:[^\p{Cc}]|[\n\t])*$/u, 'control characters (other than newline and tab) are not allowed');
+
 export const declareIncidentInput = z
-  .object({ lab: labName, severity: z.enum(SEVERITIES), title: z.string().trim().min(1).max(200) })
+  .object({ lab: labName, severity: z.enum(SEVERITIES), title: writtenText(200) })
   .strict();
 export const severityInput = z.object({ lab: labName, severity: z.enum(SEVERITIES) }).strict();
 export const milestoneInput = z.object({ lab: labName, name: z.enum(MILESTONES) }).strict();
-export const noteInput = z.object({ lab: labName, text: z.string().trim().min(1).max(2000) }).strict();
+export const noteInput = z.object({ lab: labName, text: writtenText(2000) }).strict();
 
 export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
 export type SeverityInput = z.infer<typeof severityInput>;

@@ -51,6 +51,29 @@ const wireErrorOf = (error: TRPCError): WireError => {
       ...(typeof cause.logPath === 'string' ? { logPath: cause.logPath } : {}),
     };
   }
+  // tRPC's own refusals, in words that say what was wrong and what to send instead.
+  if (error.code === 'PAYLOAD_TOO_LARGE')
+    return {
+      code: 'payload-too-large',
+      message: `the request is larger than ${MAX_REQUEST_BYTES / 1024} KiB`,
+      details: [],
+      fix: 'send a smaller input',
+    };
+  // Only a WebSocket message that is no tRPC request gets this code.
+  if (error.code === 'PARSE_ERROR')
+    return {
+      code: 'parse-error',
+      message: `the WebSocket message is not a tRPC request: ${error.message}`,
+      details: [],
+      fix: 'send JSON text frames such as {"id":1,"method":"query","params":{"path":"app.info"}} (method: query, mutation, subscription or subscription.stop)',
+    };
+  if (error.cause instanceof SyntaxError)
+    return {
+      code: 'bad-request',
+      message: `the input is not valid JSON: ${error.cause.message}`,
+      details: [],
+      fix: 'send the input as JSON: the body of a POST, or ?input=<URL-encoded JSON> on a GET',
+    };
   return { code: error.code.toLowerCase().replace(/_/g, '-'), message: error.message, details: [] };
 };
 

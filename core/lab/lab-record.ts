@@ -2,12 +2,14 @@
 // (private, written atomically). The cluster itself is the source of truth for everything else.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { BackendName, LabContext } from '../backends/cluster-backend.ts';
 import { labDir, labsDir } from '../home/paths.ts';
 import { writePrivateJson } from '../home/private-files.ts';
 import { loadTopology } from '../topology/load-topology.ts';
 import { KartStreamError, type ErrorCode } from '../errors/kartstream-error.ts';
 import { checkLabName, upCommand } from '../home/lab-name.ts';
+import { describeIssues } from '../validation/describe-issues.ts';
 
 export interface LabRecord {
   name: string;
@@ -23,6 +25,18 @@ export interface LabRecord {
 }
 
 export { SHOP_NAMESPACE } from '../topology/shop.ts';
+
+// What a lab.json must hold; unknown keys (a newer version's) are kept. Records from before
+// monitoring existed have no `monitoring`: such a lab has none.
+const labRecordSchema: z.ZodType<LabRecord> = z.looseObject({
+  name: z.string().min(1),
+  backend: z.enum(['sim', 'kind', 'external']),
+  createdAt: z.string().min(1),
+  topologyFile: z.string().min(1),
+  state: z.enum(['creating', 'ready', 'failed']),
+  namespace: z.string().min(1),
+  monitoring: z.boolean().default(false),
+});
 
 export const labRecordPath = (name: string): string => join(labDir(name), 'lab.json');
 export const labKubeconfigPath = (name: string): string => join(labDir(name), 'kubeconfig');
@@ -48,10 +62,13 @@ export const readLabRecord = async (name: string): Promise<LabRecord | undefined
     );
   }
   try {
-    const record = JSON.parse(text) as LabRecord;
-    if (typeof record !== 'object' || record === null || typeof record.backend !== 'string')
-      throw new Error('it is not a lab record (it has no "backend")');
-    return record;
+    const parsed = labRecordSchema.safeParse(JSON.parse(text), { reportInput: true });
+    if (parsed.success) return parsed.data;
+    throw new Error(
+      `it is not a lab record: ${describeIssues(parsed.error.issues, labRecordSchema)
+        .map((p) => p.text)
+        .join('; ')}`,
+    );
   } catch (error) {
     throw brokenRecord(
       'corrupt-record',

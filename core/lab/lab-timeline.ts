@@ -1,7 +1,7 @@
 // Append to and read a lab's shared timeline (core/contract/timeline-types.ts). Appends are one
 // write of one line each, so concurrent writers (server, CLI, audit tailer) never interleave
 // inside a line; a reader skips a torn or invalid line and says where it was.
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, open, readFile, type FileHandle } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { labTimelineFile } from '../home/paths.ts';
@@ -11,12 +11,31 @@ import { timelineEntrySchema, type TimelineEntry } from '../contract/timeline-ty
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'at'> & { at?: string };
 
+const endsMidLine = async (file: string): Promise<boolean> => {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  } finally {
+    await handle?.close();
+  }
+};
+
 export const appendLabTimeline = async (lab: string, entry: NewTimelineEntry): Promise<TimelineEntry> => {
   const full = timelineEntrySchema.parse({ ...entry, at: entry.at ?? new Date().toISOString() });
   const file = labTimelineFile(lab);
   try {
     await ensurePrivateDir(dirname(file));
-    await appendFile(file, `${JSON.stringify(full)}\n`, { mode: 0o600 });
+    // After a torn last line the entry starts a line of its own, or it would be lost with it.
+    const start = (await endsMidLine(file)) ? '\n' : '';
+    await appendFile(file, `${start}${JSON.stringify(full)}\n`, { mode: 0o600 });
   } catch (error) {
     throw writeFailure(file, "the lab's timeline", error);
   }

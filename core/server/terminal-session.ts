@@ -8,6 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import {
   encodeControl,
   MAX_CLIENT_FRAME_BYTES,
+  MAX_TERMINAL_SIZE,
   parseClientMessage,
   type TerminalServerControl,
 } from '../contract/terminal-protocol.ts';
@@ -124,10 +125,22 @@ export const handleTerminalSocket = (socket: WebSocket, lab: string): void => {
   };
   sessions.add(session);
 
+  // A frame the protocol has no meaning for is dropped, saying why; the shell goes on.
+  const refuseFrame = (why: string) =>
+    sendControl({
+      type: 'error',
+      code: 'terminal-protocol',
+      message: `a terminal message was ignored: ${why}`,
+      details: [],
+      fix: `send JSON text frames: {"type":"input","data":"..."} or {"type":"resize","cols":C,"rows":R} with C and R from 1 to ${MAX_TERMINAL_SIZE}`,
+    });
+
   socket.on('message', (data, isBinary) => {
-    if (isBinary || sizeOf(data) > MAX_CLIENT_FRAME_BYTES) return;
+    if (isBinary) return refuseFrame('it is a binary frame');
+    if (sizeOf(data) > MAX_CLIENT_FRAME_BYTES)
+      return refuseFrame(`it is larger than ${MAX_CLIENT_FRAME_BYTES / 1024} KiB`);
     const message = parseClientMessage(textOf(data));
-    if (!message) return;
+    if (!message) return refuseFrame('it is not an input or resize message');
     if (message.type === 'resize') {
       size = { cols: message.cols, rows: message.rows };
       shell?.resize(message.cols, message.rows);

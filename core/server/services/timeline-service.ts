@@ -16,11 +16,12 @@ import { sleep } from '../../tasks/wait.ts';
 const WATCH_TICK_MS = 300;
 
 export const timelineView = async (lab: string, viewer: TimelineViewer): Promise<TimelineView> => {
-  const { entries } = await readLabTimeline(lab);
+  const { entries, skippedLines } = await readLabTimeline(lab);
   // The figures count every inject, seen or not: the clock starts when the fault did.
   return {
     lab,
     entries: visibleTimeline(entries, viewer),
+    ...(skippedLines.length > 0 ? { skipped: { file: labTimelineFile(lab), lines: skippedLines } } : {}),
     incident: incidentState(entries),
     figures: incidentFigures(entries),
   };

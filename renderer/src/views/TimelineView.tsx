@@ -160,6 +160,14 @@ export const TimelineView = ({ lab }: { lab: string }) => {
       <ErrorMessage error={watchError} />
       {data && <IncidentBar lab={lab} data={data} canNote={canNote} />}
       {!data && !watchError && <p className="muted">Reading the timeline…</p>}
+      {data?.skipped && (
+        <p className="muted" role="status" data-testid="timeline-skipped">
+          {data.skipped.lines.length === 1 ? 'Line' : 'Lines'} {data.skipped.lines.join(', ')} of{' '}
+          <code>{data.skipped.file}</code> could not be read and{' '}
+          {data.skipped.lines.length === 1 ? 'is' : 'are'} left out (a write cut short, or a hand edit).
+          Remove or repair {data.skipped.lines.length === 1 ? 'it' : 'them'} to see them again.
+        </p>
+      )}
       {data?.entries.length === 0 && (
         <p className="muted" data-testid="timeline-empty">
           Nothing recorded yet. The timeline is recorded while the lab is shared (
