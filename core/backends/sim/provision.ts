@@ -23,7 +23,9 @@ import {
 } from './monitoring-ports.ts';
 import { kwokAdminKubeconfig, kwokctl, kwokMergedKubeconfig } from './kwokctl.ts';
 
-const NODES_READY_TIMEOUT_MS = 60_000;
+// KWOK marks nodes Ready in batches: a big topology (the 1,000-node bench) on a busy machine
+// needs longer than the six nodes of the default one.
+const nodesReadyTimeoutMs = (nodes: number) => 60_000 + 100 * nodes;
 
 export const provisionSimLab = async (
   lab: LabContext,
@@ -97,7 +99,7 @@ export const provisionSimLab = async (
     await waitNodesReady(
       store,
       nodes.map((n) => n.metadata?.name ?? ''),
-      { timeoutMs: NODES_READY_TIMEOUT_MS, signal: task.signal },
+      { timeoutMs: nodesReadyTimeoutMs(nodes.length), signal: task.signal },
     );
   } finally {
     await store.stop();
