@@ -94,7 +94,14 @@ export interface SequenceCheck {
 
 /** Whether the output of `sequenceCommand(tag, count)` arrived whole, once each, in order. */
 export const checkSequence = (output: string, tag: string, count: number): SequenceCheck => {
-  const clean = output.replace(/\r/g, '');
+  // Terminal control sequences are not output lines: bash turns bracketed paste off
+  // (ESC [?2004l) at the start of the line the command's first output is on.
+  /* eslint-disable no-control-regex -- escape sequences are what these strip */
+  const clean = output
+    .replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\r/g, '');
+  /* eslint-enable no-control-regex */
   const escaped = tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const seen: number[] = [];
   for (const m of clean.matchAll(new RegExp(`^${escaped}-(\\d+)$`, 'gm'))) seen.push(Number(m[1]));

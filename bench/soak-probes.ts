@@ -87,6 +87,32 @@ export const fdTargets = (pid: number): string[] => {
   });
 };
 
+/** Watches still held by `pid`'s inotify descriptors (libuv keeps one inotify fd for life). */
+export const inotifyWatches = (pid: number): number => {
+  let count = 0;
+  for (const fd of safeReaddir(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target === 'anon_inode:inotify')
+      count += (read(`/proc/${pid}/fdinfo/${fd}`) ?? '')
+        .split('\n')
+        .filter((l) => l.startsWith('inotify wd:')).length;
+  }
+  return count;
+};
+
+const safeReaddir = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
 /** Established TCP connections whose local end is `port` (the server's side of each client). */
 export const connectionsTo = (port: number): number => {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');

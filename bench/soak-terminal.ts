@@ -9,6 +9,8 @@ export interface TerminalResult extends SequenceCheck {
   received: number;
   ms: number;
   error?: string;
+  /** All output, kept only when the sequence is not whole (to see what went wrong). */
+  output?: string;
 }
 
 const send = (ws: WebSocket, message: TerminalClientMessage) => ws.send(JSON.stringify(message));
@@ -67,5 +69,12 @@ export const terminalSession = async (
   });
   ws.close();
   await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))]);
-  return { ...checkSequence(output, tag, lines), received: output.length, ms: Date.now() - started, error };
+  const check = checkSequence(output, tag, lines);
+  return {
+    ...check,
+    received: output.length,
+    ms: Date.now() - started,
+    error,
+    output: check.complete ? undefined : output,
+  };
 };

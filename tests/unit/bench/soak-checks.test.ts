@@ -83,6 +83,12 @@ describe('the terminal sequence', () => {
     });
   });
 
+  it('reads lines through the control sequences bash writes around them', () => {
+    // Bracketed paste off before the output, a coloured prompt after it.
+    const terminal = `$ x\r\n\x1b[?2004l\rt-1\r\nt-2\r\nt-end-2\r\n\x1b]0;title\x07\x1b[?2004h\x1b[01;32m$ \x1b[0m`;
+    expect(checkSequence(terminal, 't', 2).complete).toBe(true);
+  });
+
   it('finds lost, repeated and reordered lines', () => {
     const lines = (ns: number[]) => `${ns.map((n) => `t-${n}`).join('\n')}\nt-end-5\n`;
     expect(checkSequence(lines([1, 2, 4, 5]), 't', 5)).toMatchObject({ complete: false, missing: [3] });
