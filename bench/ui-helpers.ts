@@ -89,6 +89,8 @@ export const upLab = async (home: BenchHome, name: string, ...flags: string[]): 
 export interface Served {
   url: string;
   pid: number;
+  /** SIGTERM (SIGKILL after 20 s) and wait for the exit; also done at cleanup. */
+  stop: () => Promise<void>;
 }
 
 /**
@@ -130,7 +132,7 @@ export const startServe = async (home: BenchHome, lab: string): Promise<Served> 
       }
     });
   });
-  return { url, pid: child.pid ?? 0 };
+  return { url, pid: child.pid ?? 0, stop: () => stopChild(child) };
 };
 
 const stopChild = async (child: ChildProcess): Promise<void> => {
