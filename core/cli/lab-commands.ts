@@ -1,8 +1,7 @@
 // The lab life cycle on the command line: up, status, kubeconfig, down. The engine is imported
 // when a command runs, so `--help` and light commands start fast.
 import type { Command } from 'commander';
-import { checkLabName, DEFAULT_LAB_NAME, labCommand, upCommand } from '../home/lab-name.ts';
-import { KartStreamError } from '../errors/kartstream-error.ts';
+import { checkLabName, DEFAULT_LAB_NAME } from '../home/lab-name.ts';
 import type { LabSnapshot } from '../lab/lab-snapshot.ts';
 import { findSimBinaries } from '../backends/sim/binaries.ts';
 import { wholeNumberOption } from './number-option.ts';
@@ -73,17 +72,6 @@ const kubectlHint = async (s: LabSnapshot): Promise<string> => {
   return lines.join('\n');
 };
 
-// A lab whose `up` was killed before it ended: never shown as a lab that runs.
-const halfCreated = (name: string): KartStreamError =>
-  new KartStreamError(
-    'conflict',
-    `lab ${name} was half-created: its \`up\` was interrupted before it ended`,
-    {
-      details: ['its cluster may be partly running, without every node or workload'],
-      fix: `finish it with \`${upCommand(name)}\`, or remove what is left with \`${labCommand('down', name)}\``,
-    },
-  );
-
 export const addLabCommands = (program: Command, out: Output): void => {
   program
     .command('up')
@@ -143,9 +131,9 @@ export const addLabCommands = (program: Command, out: Output): void => {
       const { labSnapshot } = await import('../lab/lab-snapshot.ts');
       const record = await requireLabRecord(checkLabName(opts.name));
       if (record.state === 'creating') {
-        const { labLockHolder } = await import('../lab/lab-lock.ts');
+        const { halfCreatedError, labLockHolder } = await import('../lab/lab-lock.ts');
         const holder = await labLockHolder(record.name);
-        if (!holder) throw halfCreated(record.name);
+        if (!holder) throw halfCreatedError(record.name);
         out.info(`lab ${record.name} is being created: \`${holder.command}\` (pid ${holder.pid}) is running`);
       }
       const snapshot = await labSnapshot(await labContext(record), record);

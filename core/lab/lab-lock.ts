@@ -4,6 +4,7 @@
 // removes and whose presence means "a lab".
 import { join } from 'node:path';
 import { KartStreamError } from '../errors/kartstream-error.ts';
+import { labCommand, upCommand } from '../home/lab-name.ts';
 import { stateHome } from '../home/paths.ts';
 import { pidLockHolder, tryPidLock, type LockHolder } from '../exec/pid-lock.ts';
 
@@ -52,3 +53,15 @@ export const withLabLock = async <T>(
     await release();
   }
 };
+
+// A lab whose `up` was killed before it ended (its record says `creating`, and no live process
+// holds its lock): never shown as a lab that runs, by `status` or the app's list of labs.
+export const halfCreatedError = (name: string): KartStreamError =>
+  new KartStreamError(
+    'conflict',
+    `lab ${name} was half-created: its \`up\` was interrupted before it ended`,
+    {
+      details: ['its cluster may be partly running, without every node or workload'],
+      fix: `finish it with \`${upCommand(name)}\`, or remove what is left with \`${labCommand('down', name)}\``,
+    },
+  );

@@ -2,6 +2,7 @@
 // topology preview and the doctor. Create, remove and reset run as tasks; what can be checked
 // before a task starts (name, backend, topology, tools) is checked in the call, so the UI shows
 // the error in place.
+import { halfCreatedError, labLockHolder } from '../../lab/lab-lock.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KartStreamServices } from '../../contract/services.ts';
@@ -211,12 +212,17 @@ export const createLabsService = (ctx: ServiceContext): KartStreamServices['labs
         }
         // A folder without a record is a lab being removed, or no lab.
         if (!record) continue;
+        const halfCreated = record.state === 'creating' && !(await labLockHolder(record.name));
+        const problem = halfCreated ? halfCreatedError(record.name) : undefined;
         labs.push({
           name: record.name,
           backend: record.backend,
           state: record.state,
           createdAt: record.createdAt,
           monitoring: record.monitoring,
+          ...(problem
+            ? { problem: { message: problem.message, path: labRecordPath(record.name), fix: problem.fix } }
+            : {}),
         });
       }
       return labs;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { labDir, labsDir } from '../../../core/home/paths.ts';
 import { labRecordPath, listLabNames, readLabRecord, writeLabRecord } from '../../../core/lab/lab-record.ts';
+import { lockLab } from '../../../core/lab/lab-lock.ts';
 import { createLabsService } from '../../../core/server/services/labs-service.ts';
 import type { ServiceContext } from '../../../core/server/services/service-context.ts';
 import { GrafanaForwards } from '../../../core/server/grafana-forwards.ts';
@@ -107,6 +108,36 @@ describe('labs.list', () => {
       },
     });
     expect(labs[1]?.problem).toBeUndefined();
+  });
+
+  it('says a lab is half-created when its `up` died, and not while an `up` holds it', async () => {
+    const creating = (name: string) =>
+      writeLabRecord({
+        name,
+        backend: 'sim',
+        createdAt: '2026-12-01T10:00:00.000Z',
+        topologyFile: '/nowhere/topology.yaml',
+        state: 'creating',
+        namespace: 'shop',
+        monitoring: false,
+      });
+    await creating('orphan');
+    await creating('going');
+    const release = await lockLab('going', 'up');
+    try {
+      const labs = await labsService().list();
+      expect(labs.find((l) => l.name === 'orphan')).toMatchObject({
+        state: 'creating',
+        problem: {
+          message: 'lab orphan was half-created: its `up` was interrupted before it ended',
+          path: labRecordPath('orphan'),
+          fix: expect.stringContaining('up --name orphan'),
+        },
+      });
+      expect(labs.find((l) => l.name === 'going')?.problem).toBeUndefined();
+    } finally {
+      await release();
+    }
   });
 
   it('leaves out folders that are no lab: no record, or a name no lab can have', async () => {
