@@ -102,6 +102,13 @@ describe('a game day with a facilitator, an operator and an observer', () => {
     await observer.getByTestId('gameday-view').waitFor();
     expect(await enabledButtons(observer.getByTestId('gameday-view').locator('button'))).toEqual([]);
 
+    await observer.goto(`${invited.url}#/promote?lab=${LAB}`);
+    await observer
+      .getByTestId('promote-not-allowed')
+      .filter({ hasText: 'only the person running it' })
+      .waitFor({ timeout: 30_000 });
+    expect(await observer.locator('.prm-view button').count()).toBe(0);
+
     await observer.goto(`${invited.url}#/timeline?lab=${LAB}`);
     await observer.getByTestId('incident-bar').waitFor({ timeout: 30_000 });
     expect(await enabledButtons(observer.getByTestId('incident-bar').locator('button'))).toEqual([]);

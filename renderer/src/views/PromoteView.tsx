@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import type { PlanView as Plan, WireError } from '../../../core/contract/wire-types.ts';
 import { api, wireErrorOf } from '../api/client.ts';
 import { useQuery } from '../api/hooks.ts';
+import { useCan } from '../components/capabilities.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { TaskView } from '../components/TaskView.tsx';
 import { awsArgs, type AwsSettings } from './promote/aws-settings.ts';
@@ -15,7 +16,23 @@ import './promote/promote.css';
 
 type Nat = '' | 'single' | 'per-az';
 
+// Promoting uses this machine's AWS credentials: only the person running the lab may (docs/sharing.md).
 export const PromoteView = ({ lab }: { lab: string }) => {
+  const canHost = useCan('host');
+  if (canHost.allowed) return <PromotePanels lab={lab} />;
+  return (
+    <div className="prm-view">
+      <h2>Promote to AWS</h2>
+      <p className="muted" data-testid="promote-not-allowed">
+        {canHost.reason === undefined || canHost.reason.startsWith('checking')
+          ? canHost.reason
+          : `Promoting uses the AWS credentials of the machine that runs the lab, so only the person running it can plan, apply or destroy (${canHost.reason}).`}
+      </p>
+    </div>
+  );
+};
+
+const PromotePanels = ({ lab }: { lab: string }) => {
   const [settings, setSettings] = useState<AwsSettings>({ region: '', profile: '' });
   const [nat, setNat] = useState<Nat>('');
   const [plan, setPlan] = useState<{ plan: Plan; key: string }>();
