@@ -109,9 +109,13 @@ const prebuiltRenderer = async (): Promise<string> => {
  * `kartstream serve --name LAB` as a child process, on a prebuilt UI (KARTSTREAM_RENDERER_DIR);
  * the URL is the one line it prints on stdout.
  */
-export const startServe = async (home: BenchHome, lab: string): Promise<Served> => {
+export const startServe = async (
+  home: BenchHome,
+  lab: string,
+  env: Record<string, string> = {},
+): Promise<Served> => {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--name', lab], {
-    env: { ...home.env, KARTSTREAM_RENDERER_DIR: await prebuiltRenderer() },
+    env: { ...home.env, KARTSTREAM_RENDERER_DIR: await prebuiltRenderer(), ...env },
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -142,6 +146,17 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
   const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(late);
+};
+
+/** A process's resident memory split as the kernel counts it: anonymous (heap, buffers) and file-backed, MB. */
+export const rssParts = (pid: number): { anonMb: number; fileMb: number } => {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024 };
+  } catch {
+    return { anonMb: 0, fileMb: 0 };
+  }
 };
 
 /** Resident memory of a process in MB (VmRSS), or 0 when it is gone. */

@@ -7,7 +7,7 @@
 // baselines, in the same run and under the same churn: an idle page in the same Chromium (the
 // frame floor of this machine) and the server's RSS before any page watched the lab.
 // Run: npx tsx bench/ui-scale.ts [pods] [seconds]   (sim binaries cached; 5-25 minutes)
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import type { Page } from 'playwright-core';
@@ -26,6 +26,7 @@ import {
   percentile,
   REPO,
   rssMb,
+  rssParts,
   runBench,
   sleep,
   startServe,
@@ -43,6 +44,29 @@ const FRAME_BUDGET_MS = 16;
 /** How far the fill Deployment swings every 10 s while the map is measured. */
 const SWING = 500;
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** Asks the server (started with --heapsnapshot-signal) for a heap snapshot; its file, once written. */
+const takeHeapSnapshot = async (pid: number, dir: string): Promise<string | undefined> => {
+  const snapshots = () => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(snapshots());
+  process.kill(pid, 'SIGUSR2');
+  // Node writes the snapshot in the server's own thread; a 500 MB heap takes a while.
+  const file = () => snapshots().find((f) => !before.has(f));
+  let size = -1;
+  const written = await until(
+    async () => {
+      const name = file();
+      if (!name) return false;
+      const now = statSync(join(dir, name)).size;
+      const stable = now === size && now > 0;
+      size = now;
+      return stable;
+    },
+    180_000,
+    2000,
+  );
+  return written ? join(dir, file() ?? '') : undefined;
+};
 
 // Tolerates every pool's taint but not a failed node's: its pods are evicted and replaced.
 const fillDeployment = (replicas: number): V1Deployment => ({
@@ -157,7 +181,16 @@ await runBench(async () => {
   const nodes = (await clients.core.listNode()).items.map((n) => n.metadata?.name ?? '');
   console.log(`[${seconds()} s] lab up: ${nodes.length} nodes`);
 
-  const served = await startServe(home, LAB);
+  // UI_SCALE_HEAP_SNAPSHOT=1: a heap snapshot of the server at the end of the map window, to see
+  // what holds its memory (open it in Chromium's DevTools, Memory tab).
+  const shotDir = join(REPO, 'test-results', 'bench');
+  mkdirSync(shotDir, { recursive: true });
+  const snapshot = process.env.UI_SCALE_HEAP_SNAPSHOT === '1';
+  const served = await startServe(
+    home,
+    LAB,
+    snapshot ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${shotDir}` } : {},
+  );
   const rss = sampleRss(served.pid);
   await sleep(3000);
   const idleRss = rss.mark();
@@ -231,11 +264,11 @@ await runBench(async () => {
       .at(-1) ?? '';
   const scrollMs = await timeLaneScroll(page, 'backend', lastBackend);
   const clickMs = await timeClickToDetails(page, lastBackend);
-  const shotDir = join(REPO, 'test-results', 'bench');
-  mkdirSync(shotDir, { recursive: true });
   await page.screenshot({ path: join(shotDir, 'ui-scale-map.png') });
   const serverMax = rss.mark();
   const serverEnd = rssMb(served.pid);
+  const parts = rssParts(served.pid);
+  const heapFile = snapshot ? await takeHeapSnapshot(served.pid, shotDir) : undefined;
   await changes.stop();
 
   console.log(`\n--- ui-scale results (${nodes.length} nodes, ${pods} pods, ${WINDOW_S} s windows) ---`);
@@ -251,6 +284,9 @@ await runBench(async () => {
   );
   console.log(
     `server RSS: ${idleRss.toFixed(0)} MB before any page, max ${serverMax.toFixed(0)} MB with the map open under churn (ratio ${(serverMax / Math.max(1, idleRss)).toFixed(1)}), ${serverEnd.toFixed(0)} MB at its end, max over the run ${rss.overall().toFixed(0)} MB (target <= 400 MB)`,
+  );
+  console.log(
+    `server RSS at the end: ${parts.anonMb.toFixed(0)} MB anonymous (heap, buffers), ${parts.fileMb.toFixed(0)} MB file-backed (code, mapped files)${heapFile ? `; heap snapshot ${heapFile}` : ''}`,
   );
   console.log(
     `usable: map open ${openMs.toFixed(0)} ms; lane scrolled to ${lastBackend}: card shown in ${scrollMs.toFixed(0)} ms; click on its card to node details ${clickMs.toFixed(0)} ms (-1: not within 10 s)`,

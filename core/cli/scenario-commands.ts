@@ -23,15 +23,8 @@ const activeRun = async (lab: string): Promise<RunState> => {
   const id = await activeRunId(lab);
   const state = id ? await readRunState(id) : undefined;
   if (state) return state;
-  const { gamedayInsteadOfScenario } = await import('../gameday/gameday-files.ts');
-  const gameday = await gamedayInsteadOfScenario(lab);
-  throw new KartStreamError('not-found', `no scenario is running on lab ${lab}`, {
-    details: [
-      ...(recovered ? [`run ${recovered.id} had stopped; it was rolled back`] : []),
-      ...(gameday ? [gameday.detail] : []),
-    ],
-    fix: gameday?.fix ?? 'start one: npx kartstream scenario run failover',
-  });
+  const { noScenarioRunning } = await import('../gameday/gameday-files.ts');
+  throw await noScenarioRunning(lab, 'start one: npx kartstream scenario run failover', recovered?.id);
 };
 
 // Live progress of a run, one line per change.

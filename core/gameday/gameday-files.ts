@@ -4,6 +4,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { KartStreamError } from '../errors/kartstream-error.ts';
 import { labDir } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import type { CustomerImpact } from '../contract/impact-types.ts';
@@ -77,16 +78,28 @@ export const readGamedayControl = async (lab: string): Promise<GamedayControl[]>
     : [];
 
 /**
- * Said where a scenario command finds no scenario on a lab that runs a game day instead: the
- * game day's injects are not a scenario, so `scenario status|abort|hint` cannot reach them.
+ * The error of a scenario command (the app's or the CLI's) that finds no scenario on a lab. A
+ * lab that runs a game day instead says so: its injects are not a scenario, so `scenario
+ * status|abort|hint` cannot reach them. `recoveredRun`: a run found dead and rolled back just now.
  */
-export const gamedayInsteadOfScenario = async (
+export const noScenarioRunning = async (
   lab: string,
-): Promise<{ detail: string; fix: string } | undefined> => {
+  fix: string,
+  recoveredRun?: string,
+): Promise<KartStreamError> => {
   const state = await readGamedayState(lab).catch(() => undefined);
-  if (!state || state.state === 'ended') return undefined;
-  return {
-    detail: `a game day is ${state.state} on lab ${lab}: "${state.title}" (its injects are not a scenario)`,
-    fix: `see it with npx kartstream gameday status --name ${lab}; end it with npx kartstream gameday end --name ${lab}`,
-  };
+  const gameday = state && state.state !== 'ended' ? state : undefined;
+  return new KartStreamError('not-found', `no scenario is running on lab ${lab}`, {
+    details: [
+      ...(recoveredRun ? [`run ${recoveredRun} had stopped; it was rolled back`] : []),
+      ...(gameday
+        ? [
+            `a game day is ${gameday.state} on lab ${lab}: "${gameday.title}" (its injects are not a scenario)`,
+          ]
+        : []),
+    ],
+    fix: gameday
+      ? `see it with npx kartstream gameday status --name ${lab}; end it with npx kartstream gameday end --name ${lab}`
+      : fix,
+  });
 };

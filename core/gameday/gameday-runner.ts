@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { KartStreamError } from '../errors/kartstream-error.ts';
 import { labCommand } from '../home/lab-name.ts';
 import { kubeClients } from '../kube/kube-client.ts';
-import { WatchStore } from '../kube/watch-store.ts';
+import { ownStore, type StoreSource } from '../kube/shared-watch-stores.ts';
 import { appendLabTimeline } from '../lab/lab-timeline.ts';
 import { openLab } from '../lab/open-lab.ts';
 import { readCustomerImpact } from '../monitoring/customer-impact.ts';
@@ -55,6 +55,8 @@ export interface GamedayRunOptions {
   actor: string;
   signal?: AbortSignal;
   onUpdate?: (state: GamedayState, line?: string) => void;
+  /** Where the run's watch store comes from: its own (default), or the server's shared one. */
+  stores?: StoreSource;
 }
 
 const quietTask = (signal: AbortSignal) => ({
@@ -136,7 +138,8 @@ export const runGameday = async (options: GamedayRunOptions): Promise<GamedaySta
     await writeGamedayState(state);
     options.onUpdate?.(state, line);
   };
-  const store = new WatchStore(kubeClients(opened.lab.kubeconfigPath));
+  const lease = (options.stores ?? ownStore)(opened.lab.kubeconfigPath);
+  const store = lease.store;
   const ctx: ScenarioContext = {
     ...opened,
     clients: kubeClients(opened.lab.kubeconfigPath),
@@ -149,7 +152,7 @@ export const runGameday = async (options: GamedayRunOptions): Promise<GamedaySta
   };
   let started = false;
   try {
-    await store.start();
+    await lease.start();
     await save('checking the steady state');
     state.steadyStateBefore = await steadyState(ctx, gameday.steadyState, controller.signal);
     if (!state.steadyStateBefore.ok)
@@ -182,7 +185,7 @@ export const runGameday = async (options: GamedayRunOptions): Promise<GamedaySta
     if (!started) {
       state.state = 'ended';
       state.endedAt = new Date().toISOString();
-      await store.stop();
+      await lease.release();
       await save();
       await releaseRun(lab, id);
       throw error;
@@ -191,7 +194,7 @@ export const runGameday = async (options: GamedayRunOptions): Promise<GamedaySta
   try {
     await finish(ctx, options.loaded, state, save);
   } finally {
-    await store.stop();
+    await lease.release();
     await releaseRun(lab, id);
   }
   return state;

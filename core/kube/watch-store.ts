@@ -51,13 +51,18 @@ export class WatchStore {
   private readonly nodeInformer: Watched<V1Node>;
   private readonly podInformer: Watched<V1Pod>;
   private readonly deploymentInformer: Watched<V1Deployment>;
-  private readonly eventInformer?: Watched<CoreV1Event>;
+  private eventInformer?: Watched<CoreV1Event>;
+  /** The events' first list, when they were added after start(). */
+  private eventsListed?: Promise<void>;
+  private starting?: Promise<void>;
+  private readonly clients: KubeClients;
   private stopped = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
   /** Watch errors seen since start; a restart follows each one. */
   errors = 0;
 
   constructor(clients: KubeClients, options: WatchStoreOptions = {}) {
+    this.clients = clients;
     const { config, core, apps } = clients;
     this.nodeInformer = makeSlimInformer(config, 'Node', '/api/v1/nodes', (page) => core.listNode(page));
     this.podInformer = makeSlimInformer(config, 'Pod', '/api/v1/pods', (page) =>
@@ -69,12 +74,30 @@ export class WatchStore {
     this.track(this.nodeInformer as unknown as Watched<KubernetesObject>, 'Node');
     this.track(this.podInformer as unknown as Watched<KubernetesObject>, 'Pod');
     this.track(this.deploymentInformer as unknown as Watched<KubernetesObject>, 'Deployment');
-    if (options.events ?? true) {
-      this.eventInformer = makeSlimInformer(config, 'Event', '/api/v1/events', (page) =>
-        core.listEventForAllNamespaces(page),
-      );
-      this.track(this.eventInformer as unknown as Watched<KubernetesObject>, 'Event');
+    if (options.events ?? true) this.addEventInformer();
+  }
+
+  private addEventInformer(): Watched<CoreV1Event> {
+    const { config, core } = this.clients;
+    const informer = makeSlimInformer(config, 'Event', '/api/v1/events', (page) =>
+      core.listEventForAllNamespaces(page),
+    );
+    this.eventInformer = informer;
+    this.track(informer as unknown as Watched<KubernetesObject>, 'Event');
+    return informer;
+  }
+
+  /**
+   * Watches events too, for a store made with `events: false` that gains a reader of them (a
+   * scenario run joining the map's store). Resolves when they are listed (before `start()`, the
+   * informer simply starts with the others).
+   */
+  includeEvents(): Promise<void> {
+    if (!this.eventInformer) {
+      const informer = this.addEventInformer();
+      if (this.starting) this.eventsListed = informer.start().then(() => this.notify());
     }
+    return this.eventsListed ?? this.starting ?? Promise.resolve();
   }
 
   private track(informer: Watched<KubernetesObject>, kind: ObjectChange['kind']): void {
@@ -146,9 +169,11 @@ export class WatchStore {
   }
 
   // Lists everything once and starts watching; resolves when the first lists are in.
-  async start(): Promise<void> {
-    await Promise.all(this.informers.map((i) => i.start()));
-    this.notify();
+  start(): Promise<void> {
+    return (this.starting ??= (async () => {
+      await Promise.all(this.informers.map((i) => i.start()));
+      this.notify();
+    })());
   }
 
   async stop(): Promise<void> {

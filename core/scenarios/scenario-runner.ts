@@ -10,7 +10,7 @@ import { KartStreamError } from '../errors/kartstream-error.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { stateHome } from '../home/paths.ts';
 import { kubeClients } from '../kube/kube-client.ts';
-import { WatchStore } from '../kube/watch-store.ts';
+import { ownStore, type StoreSource } from '../kube/shared-watch-stores.ts';
 import { openLab, type OpenLab } from '../lab/open-lab.ts';
 import { readCustomerImpact } from '../monitoring/customer-impact.ts';
 import { readLabMonitoring } from '../monitoring/lab-monitoring.ts';
@@ -48,6 +48,8 @@ export interface RunOptions {
   onUpdate?: (state: RunState, results?: CheckResult[]) => void;
   /** Hints and solutions revealed while the run goes on, to show the learner. */
   onReveal?: (kind: 'hint' | 'solution', text: string) => void;
+  /** Where the run's watch store comes from: its own (default), or the server's shared one. */
+  stores?: StoreSource;
 }
 
 const quietTask = (signal: AbortSignal, log: (line: string) => void): TaskReporter => ({
@@ -179,7 +181,8 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
   const claim = { id, pid: process.pid, scenario: scenario.id, title: scenario.title, startedAt: state.startedAt };
   await claimRun(opened.lab.name, claim);
   const clients = kubeClients(opened.lab.kubeconfigPath);
-  const store = new WatchStore(clients);
+  const lease = (options.stores ?? ownStore)(opened.lab.kubeconfigPath);
+  const store = lease.store;
   const logLines: string[] = [];
   let ctx: ScenarioContext;
   try {
@@ -206,7 +209,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
   }
   const started = Date.now();
   try {
-    await store.start();
+    await lease.start();
     await runActions(ctx, id, 'setup', scenario.setup);
     state.steadyStateBefore = await steadyState(ctx, scenario, id, 'before', controller.signal);
     if (!state.steadyStateBefore.ok)
@@ -287,7 +290,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
     // faults are rolled back by then, and the error says which file failed.
     try {
       await rollback(ctx, scenario, state);
-      await store.stop();
+      await lease.release();
       state.customerImpact = await readCustomerImpact(ctx.monitoring?.prometheus, {
         from: new Date(state.startedAt),
         to: new Date(),
@@ -302,7 +305,7 @@ export const runScenario = async (options: RunOptions): Promise<RunState> => {
       await appendTimeline(id, { type: 'run-end', state: state.state, score: state.score });
       await save();
     } finally {
-      await store.stop();
+      await lease.release();
       await releaseRun(opened.lab.name, id);
     }
   }

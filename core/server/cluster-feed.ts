@@ -1,5 +1,5 @@
-// The live cluster view behind `cluster.watch`: one watch store per lab, shared by every
-// subscriber. A subscriber gets the whole view (`reset`), then only what changed (`delta`):
+// The live cluster view behind `cluster.watch`: the lab's watch store (shared-watch-stores.ts:
+// the one the server's usage figures and runs read too), one view per lab for every subscriber. A subscriber gets the whole view (`reset`), then only what changed (`delta`):
 // changes are gathered for a few tens of milliseconds and one delta goes out (cluster-diff.ts
 // computes it; feed-fanout.ts hands it to each subscriber at its own pace). This module keeps the
 // lab's connection: connecting, going offline and retrying, and saying when the view may be stale.
@@ -7,7 +7,8 @@ import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ClusterMessage, PoolView } from '../contract/wire-types.ts';
 import { describeError, KartStreamError } from '../errors/kartstream-error.ts';
 import { kubeClients, type KubeClients } from '../kube/kube-client.ts';
-import { WatchStore, type ObjectChange } from '../kube/watch-store.ts';
+import type { StoreLease, StoreSource } from '../kube/shared-watch-stores.ts';
+import type { ObjectChange, WatchStore } from '../kube/watch-store.ts';
 import type { OpenLab } from '../lab/open-lab.ts';
 import { ClusterDiff, deltaSize } from './cluster-diff.ts';
 import { poolViews } from './cluster-views.ts';
@@ -43,6 +44,8 @@ class LabFeed {
   /** Bumped on every (re)connect and stop: late results of an older attempt are dropped. */
   private generation = 0;
   private store?: WatchStore;
+  /** The hold on the lab's shared store, and the listeners this feed put on it. */
+  private lease?: { lease: StoreLease; unsubscribe: (() => void)[] };
   private clients?: KubeClients;
   private diff = new ClusterDiff('');
   private pools: PoolView[] = [];
@@ -57,6 +60,7 @@ class LabFeed {
   constructor(
     private readonly lab: string,
     private readonly open: (lab: string) => Promise<OpenLab>,
+    private readonly stores: StoreSource,
   ) {}
 
   messages(signal: AbortSignal): AsyncIterable<ClusterMessage> {
@@ -73,12 +77,20 @@ class LabFeed {
     this.state = 'idle';
     for (const timer of [this.flushTimer, this.lingerTimer, this.retryTimer]) clearTimeout(timer);
     this.flushTimer = this.lingerTimer = this.retryTimer = undefined;
-    const store = this.store;
     this.store = undefined;
     this.clients = undefined;
     this.diff = new ClusterDiff('');
     if (final) this.fanout.closeAll();
-    await store?.stop();
+    await this.letGo(this.lease);
+    this.lease = undefined;
+  }
+
+  // Removes this feed's listeners from the shared store and gives it back (`discard`: the lab's
+  // API is gone, so the next connect builds a new store).
+  private async letGo(held: LabFeed['lease'], discard = false): Promise<void> {
+    if (!held) return;
+    for (const unsubscribe of held.unsubscribe) unsubscribe();
+    await (discard ? held.lease.discard() : held.lease.release());
   }
 
   // What a new subscriber starts with.
@@ -106,26 +118,27 @@ class LabFeed {
   private async connect(): Promise<void> {
     const generation = ++this.generation;
     if (this.state !== 'offline') this.state = 'connecting';
-    let store: WatchStore | undefined;
+    let held: LabFeed['lease'];
     try {
       const { record, lab } = await this.open(this.lab);
       const clients = kubeClients(lab.kubeconfigPath);
       await withTimeout(clients.core.listNode({ limit: 1 }), PROBE_TIMEOUT_MS, 'the Kubernetes API');
-      // The map shows no events: its store does not watch them.
-      store = new WatchStore(clients, { events: false });
-      let failed: unknown;
-      const stopCatching = store.onWatchError((error) => (failed ??= error));
-      await store.start();
-      if (generation !== this.generation) return void (await store.stop());
-      if (failed) throw failed;
-      stopCatching();
-      store.onWatchError((error) => void this.checkAlive(error, generation));
-      store.onObjectChange((change) => this.changed(change));
-      store.onStaleChange((reason) => {
-        if (generation !== this.generation || this.state !== 'online') return;
-        this.stale = reason;
-        this.fanout.send({ type: 'stale', reason: reason ?? null, at: Date.now() });
-      });
+      // The map shows no events: it does not ask the store for them.
+      const lease = this.stores(lab.kubeconfigPath, { events: false });
+      const store = lease.store;
+      held = { lease, unsubscribe: [] };
+      await lease.start();
+      if (generation !== this.generation) return void (await this.letGo(held));
+      held.unsubscribe.push(
+        store.onWatchError((error) => void this.checkAlive(error, generation)),
+        store.onObjectChange((change) => this.changed(change)),
+        store.onStaleChange((reason) => {
+          if (generation !== this.generation || this.state !== 'online') return;
+          this.stale = reason;
+          this.fanout.send({ type: 'stale', reason: reason ?? null, at: Date.now() });
+        }),
+      );
+      this.lease = held;
       this.store = store;
       this.clients = clients;
       this.pools = poolViews(lab.topology);
@@ -139,16 +152,16 @@ class LabFeed {
       diff.delta(store.nodes());
       for (const message of this.fullView()) this.fanout.send(message);
     } catch (error) {
-      await store?.stop();
+      await this.letGo(held, true);
       if (generation === this.generation) this.goOffline(error);
     }
   }
 
   private goOffline(error: unknown): void {
-    const store = this.store;
+    void this.letGo(this.lease, true);
+    this.lease = undefined;
     this.store = undefined;
     this.clients = undefined;
-    void store?.stop();
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.state = 'offline';
@@ -196,14 +209,17 @@ export class ClusterFeeds {
   private closed = false;
 
   /** `open` opens a lab that must exist (its errors are the caller's, e.g. not-found). */
-  constructor(private readonly open: (lab: string) => Promise<OpenLab>) {}
+  constructor(
+    private readonly open: (lab: string) => Promise<OpenLab>,
+    private readonly stores: StoreSource,
+  ) {}
 
   async *watch(lab: string, signal: AbortSignal): AsyncIterable<ClusterMessage> {
     // An unknown lab is an error of the call, not an offline view.
     await this.open(lab);
     if (this.closed) return;
     let feed = this.feeds.get(lab);
-    if (!feed) this.feeds.set(lab, (feed = new LabFeed(lab, this.open)));
+    if (!feed) this.feeds.set(lab, (feed = new LabFeed(lab, this.open, this.stores)));
     yield* feed.messages(signal);
   }
 

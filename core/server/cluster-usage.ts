@@ -63,8 +63,17 @@ export const unavailableReason = async (
   };
 };
 
+/** What usage is put beside: the lab's nodes and pods (a watch store's). */
+export interface UsageObjects {
+  nodes(): readonly V1Node[];
+  pods(): readonly V1Pod[];
+}
+
 /** Usage of every node and pod that has figures, with allocatable and requests beside them. */
-export const readClusterUsage = async (clients: KubeClients): Promise<ClusterUsage> => {
+export const readClusterUsage = async (
+  clients: KubeClients,
+  objects: UsageObjects,
+): Promise<ClusterUsage> => {
   const metrics = new Metrics(clients.config);
   let nodeMetrics: Awaited<ReturnType<Metrics['getNodeMetrics']>>;
   let podMetrics: Awaited<ReturnType<Metrics['getPodMetrics']>>;
@@ -73,18 +82,12 @@ export const readClusterUsage = async (clients: KubeClients): Promise<ClusterUsa
   } catch (error) {
     return unavailableReason(clients, error);
   }
-  const [nodes, pods] = await Promise.all([
-    clients.core.listNode().then(
-      (l) => l.items,
-      () => [] as V1Node[],
-    ),
-    clients.core.listPodForAllNamespaces().then(
-      (l) => l.items,
-      () => [] as V1Pod[],
-    ),
-  ]);
-  const allocatable = new Map(nodes.map((n) => [n.metadata?.name ?? '', amount(n.status?.allocatable)]));
-  const requests = new Map(pods.map((p) => [key(p.metadata?.namespace, p.metadata?.name), podRequests(p)]));
+  const allocatable = new Map(
+    objects.nodes().map((n) => [n.metadata?.name ?? '', amount(n.status?.allocatable)]),
+  );
+  const requests = new Map(
+    objects.pods().map((p) => [key(p.metadata?.namespace, p.metadata?.name), podRequests(p)]),
+  );
   const stamps = [...nodeMetrics.items, ...podMetrics.items]
     .map((m) => m.timestamp)
     .filter(Boolean)

@@ -18,10 +18,23 @@ import { findOnPath, pathDirs } from '../../core/exec/find-on-path.ts';
 import { cacheHome } from '../../core/home/paths.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
 import { readClusterUsage } from '../../core/server/cluster-usage.ts';
+import { ownStore } from '../../core/kube/shared-watch-stores.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 
 const METRICS_SERVER = simBinaryPath('metrics-server');
+
+// cluster.usage as the server answers it: figures from the Metrics API, allocatable and requests
+// from a watch store of the lab.
+const usageOf = async (kubeconfig: string): Promise<ClusterUsage> => {
+  const lease = ownStore(kubeconfig, { events: false });
+  try {
+    await lease.start();
+    return await readClusterUsage(kubeClients(kubeconfig), lease.store);
+  } finally {
+    await lease.release();
+  }
+};
 const MI = 2 ** 20;
 
 interface TopRow {
@@ -185,7 +198,7 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
     });
 
     it("cluster.usage (the map's source) reads the same Metrics API: same pods and nodes, same memory", async () => {
-      const usage = await readClusterUsage(kubeClients(kubeconfig));
+      const usage = await usageOf(kubeconfig);
       expect(usage.available).toBe(true);
       const { nodes: nodeUsage, pods } = usage as Extract<ClusterUsage, { available: true }>;
       const running = await podRequests(kubeconfig);
@@ -208,7 +221,7 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
       await execa('kubectl', ['--kubeconfig', kubeconfig, 'delete', 'apiservice', 'v1beta1.metrics.k8s.io']);
       const usage = await waitFor(
         'cluster.usage to report no Metrics API',
-        () => readClusterUsage(kubeClients(kubeconfig)),
+        () => usageOf(kubeconfig),
         (u) => !u.available && /no Metrics API/.test(u.reason),
         30_000,
       );
@@ -264,7 +277,7 @@ describe('a sim lab without metrics-server installed', () => {
 
   it('answers cluster.usage with the reason and the fix, and kubectl top fails the same way', async () => {
     const kubeconfig = (await labContext(await requireLabRecord(NAME))).kubeconfigPath;
-    expect(await readClusterUsage(kubeClients(kubeconfig))).toEqual({
+    expect(await usageOf(kubeconfig)).toEqual({
       available: false,
       reason: 'this cluster has no Metrics API (metrics.k8s.io): metrics-server is not installed',
       fix: expect.stringContaining('npx kartstream sim install builds metrics-server'),

@@ -24,14 +24,22 @@ const eventView = (e: CoreV1Event): ClusterEventView => ({
 });
 
 export const createClusterService = (ctx: ServiceContext): KartStreamServices['cluster'] => {
-  const feeds = new ClusterFeeds(openKnownLab);
+  const feeds = new ClusterFeeds(openKnownLab, ctx.stores.lease);
   ctx.onClose(() => feeds.close());
   return {
     watch: (lab, signal) => feeds.watch(lab, signal),
 
     usage: async (lab) => {
       const { lab: context } = await openKnownLab(lab);
-      return readClusterUsage(kubeClients(context.kubeconfigPath));
+      // Allocatable and requests come from the lab's shared store (the map's): listing 10,000
+      // pods for each poll cost the server ~200 MB of peak memory.
+      const lease = ctx.stores.lease(context.kubeconfigPath, { events: false });
+      try {
+        await lease.start();
+        return await readClusterUsage(kubeClients(context.kubeconfigPath), lease.store);
+      } finally {
+        await lease.release();
+      }
     },
 
     events: async ({ lab, kind, name, limit = 50 }) => {

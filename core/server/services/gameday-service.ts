@@ -69,6 +69,7 @@ export const createGamedayService = (ctx: ServiceContext): KartStreamServices['g
             speed,
             actor: by,
             signal: task.signal,
+            stores: ctx.stores.lease,
             onUpdate: (state, line) => {
               runId = state.id;
               if (line) task.log(line);

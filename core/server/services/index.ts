@@ -3,6 +3,7 @@
 // (watch stores, timers, child processes), newest first.
 import { readFileSync } from 'node:fs';
 import type { EngineServices } from '../../contract/services.ts';
+import { SharedWatchStores } from '../../kube/shared-watch-stores.ts';
 import { GrafanaForwards } from '../grafana-forwards.ts';
 import { openGrafanaForward } from '../grafana-port-forward.ts';
 import { TaskRegistry } from '../task-registry.ts';
@@ -44,9 +45,12 @@ export const createServices = (options: { defaultLab: string; desktop: boolean }
     desktop: options.desktop,
     version: packageVersion(),
     grafana: new GrafanaForwards(openGrafanaForward),
+    stores: new SharedWatchStores(),
     onClose: (fn) => closers.push(fn),
   };
   ctx.onClose(() => ctx.grafana.closeAll());
+  // Registered before the services' cleanups, so it runs after them (the feeds hold its stores).
+  ctx.onClose(() => ctx.stores.close());
   const services: EngineServices = {
     app: createAppService(ctx),
     labs: createLabsService(ctx),

@@ -15,7 +15,7 @@ import {
 import { RunStore } from './scenario-run-store.ts';
 import { runView } from './scenario-views.ts';
 import { labCommand } from '../../home/lab-name.ts';
-import { gamedayInsteadOfScenario } from '../../gameday/gameday-files.ts';
+import { noScenarioRunning } from '../../gameday/gameday-files.ts';
 
 /** A run started by this server that has not ended. */
 export interface LiveRun {
@@ -26,16 +26,8 @@ export interface LiveRun {
 }
 
 /** The error for a lab without a running scenario (and what happened to a stopped one). */
-export const notRunning = async (lab: string, recovered?: RunState): Promise<KartStreamError> => {
-  const gameday = await gamedayInsteadOfScenario(lab);
-  return new KartStreamError('not-found', `no scenario is running on lab ${lab}`, {
-    details: [
-      ...(recovered ? [`run ${recovered.id} had stopped; it was rolled back`] : []),
-      ...(gameday ? [gameday.detail] : []),
-    ],
-    fix: gameday?.fix ?? 'start one from the scenario catalog',
-  });
-};
+export const notRunning = (lab: string, recovered?: RunState): Promise<KartStreamError> =>
+  noScenarioRunning(lab, 'start one from the scenario catalog', recovered?.id);
 
 export class LiveRuns {
   readonly store = new RunStore();

@@ -65,6 +65,7 @@ const launch = async (
         loaded,
         stepTimeout,
         signal: task.signal,
+        stores: ctx.stores.lease,
         onUpdate: (state, results) => {
           if (!entry.runId) {
             entry.runId = state.id;

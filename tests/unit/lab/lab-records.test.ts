@@ -9,6 +9,7 @@ import { labRecordPath, listLabNames, readLabRecord, writeLabRecord } from '../.
 import { lockLab } from '../../../core/lab/lab-lock.ts';
 import { createLabsService } from '../../../core/server/services/labs-service.ts';
 import type { ServiceContext } from '../../../core/server/services/service-context.ts';
+import { SharedWatchStores } from '../../../core/kube/shared-watch-stores.ts';
 import { GrafanaForwards } from '../../../core/server/grafana-forwards.ts';
 import { TaskRegistry } from '../../../core/server/task-registry.ts';
 
@@ -33,6 +34,7 @@ const labsService = () => {
     desktop: false,
     version: 'test',
     grafana: new GrafanaForwards(() => Promise.reject(new Error('no Grafana in this test'))),
+    stores: new SharedWatchStores(),
     onClose: () => undefined,
   };
   return createLabsService(ctx);
