@@ -69,10 +69,13 @@ export interface UsageObjects {
   pods(): readonly V1Pod[];
 }
 
-/** Usage of every node and pod that has figures, with allocatable and requests beside them. */
+/**
+ * Usage of every node and pod that has figures, with allocatable and requests beside them;
+ * `objects` is asked for only once the Metrics API has answered.
+ */
 export const readClusterUsage = async (
   clients: KubeClients,
-  objects: UsageObjects,
+  objects: () => Promise<UsageObjects>,
 ): Promise<ClusterUsage> => {
   const metrics = new Metrics(clients.config);
   let nodeMetrics: Awaited<ReturnType<Metrics['getNodeMetrics']>>;
@@ -82,11 +85,12 @@ export const readClusterUsage = async (
   } catch (error) {
     return unavailableReason(clients, error);
   }
+  const source = await objects();
   const allocatable = new Map(
-    objects.nodes().map((n) => [n.metadata?.name ?? '', amount(n.status?.allocatable)]),
+    source.nodes().map((n) => [n.metadata?.name ?? '', amount(n.status?.allocatable)]),
   );
   const requests = new Map(
-    objects.pods().map((p) => [key(p.metadata?.namespace, p.metadata?.name), podRequests(p)]),
+    source.pods().map((p) => [key(p.metadata?.namespace, p.metadata?.name), podRequests(p)]),
   );
   const stamps = [...nodeMetrics.items, ...podMetrics.items]
     .map((m) => m.timestamp)

@@ -29,8 +29,10 @@ const METRICS_SERVER = simBinaryPath('metrics-server');
 const usageOf = async (kubeconfig: string): Promise<ClusterUsage> => {
   const lease = ownStore(kubeconfig, { events: false });
   try {
-    await lease.start();
-    return await readClusterUsage(kubeClients(kubeconfig), lease.store);
+    return await readClusterUsage(kubeClients(kubeconfig), async () => {
+      await lease.start();
+      return lease.store;
+    });
   } finally {
     await lease.release();
   }

@@ -35,8 +35,10 @@ export const createClusterService = (ctx: ServiceContext): KartStreamServices['c
       // pods for each poll cost the server ~200 MB of peak memory.
       const lease = ctx.stores.lease(context.kubeconfigPath, { events: false });
       try {
-        await lease.start();
-        return await readClusterUsage(kubeClients(context.kubeconfigPath), lease.store);
+        return await readClusterUsage(kubeClients(context.kubeconfigPath), async () => {
+          await lease.start();
+          return lease.store;
+        });
       } finally {
         await lease.release();
       }
