@@ -2,34 +2,21 @@
 // watch store: listed once, events only once someone needs them, kept a little after the last
 // reader leaves, and rebuilt after a discard. Against a tiny HTTP server that answers lists and
 // watches like an API server and counts the lists.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SharedWatchStores } from '../../../core/kube/shared-watch-stores.ts';
+import { startFakeApiServer, STORE_LISTS, type FakeApiServer } from '../../helpers/fake-api-server.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-const LISTS: Record<string, string> = {
-  '/api/v1/nodes': 'NodeList',
-  '/api/v1/pods': 'PodList',
-  '/apis/apps/v1/deployments': 'DeploymentList',
-  '/api/v1/events': 'EventList',
-};
-
-let server: Server;
-let dir = '';
+let api: FakeApiServer;
 let kubeconfig = '';
 let refusing = false;
 const lists = new Map<string, number>();
-const watches = new Set<ServerResponse>();
 const listed = (path: string) => lists.get(path) ?? 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  api = await startFakeApiServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const kind = LISTS[url.pathname];
+    const kind = STORE_LISTS[url.pathname];
     if (refusing || !kind) {
       res.writeHead(403, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403 }));
@@ -37,9 +24,7 @@ beforeAll(async () => {
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
     if (url.searchParams.get('watch') === 'true') {
-      watches.add(res);
-      res.on('close', () => watches.delete(res));
-      res.flushHeaders();
+      res.flushHeaders(); // held open: no changes
       return;
     }
     lists.set(url.pathname, listed(url.pathname) + 1);
@@ -49,21 +34,7 @@ beforeAll(async () => {
         : [];
     res.end(JSON.stringify({ kind, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  dir = mkdtempSync(join(tmpdir(), 'kartstream-shared-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  const { port } = server.address() as AddressInfo;
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-      'users: [{name: u, user: {token: t}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]',
-      'current-context: x',
-    ].join('\n'),
-  );
+  kubeconfig = api.kubeconfig;
 });
 
 afterEach(() => {
@@ -71,11 +42,7 @@ afterEach(() => {
   refusing = false;
 });
 
-afterAll(async () => {
-  for (const res of watches) res.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 describe('SharedWatchStores', () => {
   it('lists a lab once for every reader, and events only once a reader needs them', async () => {

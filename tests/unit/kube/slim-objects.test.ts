@@ -3,11 +3,7 @@
 // scenario checks' pending explanation, kube-state-metrics series, the traffic model, pod logs)
 // gives the same answer for a slimmed object as for the full one. And the store really slims: on
 // its paged list and on its watch, against a tiny HTTP server that answers like an API server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import type { KubernetesObject, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabContext } from '../../../core/backends/cluster-backend.ts';
@@ -17,6 +13,7 @@ import { isDeploymentAvailable } from '../../../core/kube/readiness.ts';
 import { listAllPages } from '../../../core/kube/slim-informer.ts';
 import { LAST_APPLIED, slimObject, type SlimKind } from '../../../core/kube/slim-objects.ts';
 import { WatchStore } from '../../../core/kube/watch-store.ts';
+import { startFakeApiServer, type FakeApiServer } from '../../helpers/fake-api-server.ts';
 import type { LabRecord } from '../../../core/lab/lab-record.ts';
 import { snapshotFrom } from '../../../core/lab/lab-snapshot.ts';
 import { ksmFamilies } from '../../../core/monitoring/ksm-series.ts';
@@ -115,14 +112,13 @@ const LISTS: Record<string, { kind: string; items: () => KubernetesObject[] }> =
   '/api/v1/events': { kind: 'EventList', items: () => [] },
 };
 
-let server: Server;
-let dir = '';
+let api: FakeApiServer;
 const watches = new Map<string, ServerResponse>();
 /** The `limit` and `continue` of every pod list request. */
 const podLists: [string | null, string | null][] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  api = await startFakeApiServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const list = LISTS[url.pathname];
     if (!list) {
@@ -152,31 +148,13 @@ beforeAll(async () => {
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  dir = mkdtempSync(join(tmpdir(), 'kartstream-slim-'));
-  const { port } = server.address() as AddressInfo;
-  writeFileSync(
-    join(dir, 'kubeconfig'),
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-      'users: [{name: u, user: {token: t}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]',
-      'current-context: x',
-    ].join('\n'),
-  );
 });
 
-afterAll(async () => {
-  for (const res of watches.values()) res.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 describe('WatchStore objects', () => {
   it('are listed page by page, into one list with the snapshot resourceVersion', async () => {
-    const { core } = kubeClients(join(dir, 'kubeconfig'));
+    const { core } = kubeClients(api.kubeconfig);
     podLists.length = 0;
     const list = await listAllPages('Pod', (page) => core.listPodForAllNamespaces(page), 3);
     expect(podLists).toEqual([
@@ -189,7 +167,7 @@ describe('WatchStore objects', () => {
   });
 
   it('are slimmed from its paged list and from its watch, and read the same', async () => {
-    const store = new WatchStore(kubeClients(join(dir, 'kubeconfig')), { events: false });
+    const store = new WatchStore(kubeClients(api.kubeconfig), { events: false });
     try {
       await store.start();
       // Pods came in pages (PAGE_SIZE is far above 4, so one page here), with a limit.

@@ -1,31 +1,20 @@
 // A watch that cannot be restarted leaves the store stale, and says so with the reason, until a
 // restart works. Against a tiny HTTP server that answers lists and watches like an API server and
 // can be told to refuse them.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClients } from '../../../core/kube/kube-client.ts';
 import { WatchStore } from '../../../core/kube/watch-store.ts';
+import { startFakeApiServer, STORE_LISTS, type FakeApiServer } from '../../helpers/fake-api-server.ts';
 
-const LISTS: Record<string, string> = {
-  '/api/v1/nodes': 'NodeList',
-  '/api/v1/pods': 'PodList',
-  '/apis/apps/v1/deployments': 'DeploymentList',
-  '/api/v1/events': 'EventList',
-};
-
-let server: Server;
-let dir = '';
+let api: FakeApiServer;
 let refusing = false;
 const watches = new Set<ServerResponse>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  api = await startFakeApiServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const kind = LISTS[url.pathname];
+    const kind = STORE_LISTS[url.pathname];
     if (refusing || !kind) {
       res.writeHead(refusing ? 403 : 404, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403 }));
@@ -40,29 +29,9 @@ beforeAll(async () => {
     }
     res.end(JSON.stringify({ kind, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  dir = mkdtempSync(join(tmpdir(), 'kartstream-watch-'));
-  const { port } = server.address() as AddressInfo;
-  writeFileSync(
-    join(dir, 'kubeconfig'),
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters: [{name: c, cluster: {server: "http://127.0.0.1:' +
-        port +
-        '", insecure-skip-tls-verify: true}}]',
-      'users: [{name: u, user: {token: t}}]',
-      'contexts: [{name: x, context: {cluster: c, user: u}}]',
-      'current-context: x',
-    ].join('\n'),
-  );
 });
 
-afterAll(async () => {
-  for (const res of watches) res.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 const until = async (what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -74,7 +43,7 @@ const until = async (what: string, check: () => boolean, timeoutMs = 10_000): Pr
 
 describe('WatchStore', () => {
   it('is stale, with the reason, while its dropped watches cannot be restarted, and current once they can', async () => {
-    const store = new WatchStore(kubeClients(join(dir, 'kubeconfig')));
+    const store = new WatchStore(kubeClients(api.kubeconfig));
     const changes: (string | undefined)[] = [];
     store.onStaleChange((reason) => changes.push(reason));
     try {
