@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { LabSnapshot } from '../../../core/lab/lab-snapshot.ts';
 import { cli } from '../../integration/helpers/lab-env.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { screenshot, waitForTaskDone } from '../helpers/browser.ts';
+import { screenshot, taskViewTitled, waitForTaskDone } from '../helpers/browser.ts';
 import { topologyPools } from '../helpers/lab-check.ts';
 import type { E2eSession } from '../helpers/session.ts';
 
@@ -51,7 +51,7 @@ export const createLabTests = (s: E2eSession): void => {
     await page.getByTestId('create-lab-submit').click();
 
     const title = new RegExp(`Create lab ${s.lab}\\b`);
-    const task = page.getByTestId('task-view').filter({ hasText: title }).last();
+    const task = taskViewTitled(page, title);
     await task.waitFor({ timeout: 20_000 });
     expect(await task.getAttribute('data-state')).toBe('running');
     await screenshot(page, 'labs-task-running');

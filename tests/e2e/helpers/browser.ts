@@ -49,11 +49,22 @@ export const shownErrors = async (page: Page): Promise<string> =>
   (await page.getByTestId('error-message').allInnerTexts()).join('\n');
 
 /**
- * Waits until the `task-view` showing a task whose text matches `title` reaches data-state=done.
+ * The `task-view` whose heading (the task's title) matches `title`. Matched on the heading alone:
+ * the view's whole text runs the title into its state badge ("…e2e-labrunning"), and whether its
+ * log starts with the title line depends on when the page's watch began.
+ */
+export const taskViewTitled = (page: Page, title: RegExp): Locator =>
+  page
+    .getByTestId('task-view')
+    .filter({ has: page.getByRole('heading', { name: title }) })
+    .last();
+
+/**
+ * Waits until the `task-view` showing a task whose title matches `title` reaches data-state=done.
  * A failed or canceled task stops the wait at once, with its log and the page's error messages.
  */
 export const waitForTaskDone = async (page: Page, title: RegExp, timeoutMs: number): Promise<void> => {
-  const taskView = page.getByTestId('task-view').filter({ hasText: title }).last();
+  const taskView = taskViewTitled(page, title);
   await taskView.waitFor({ timeout: 20_000 });
   const state = await waitFor(
     'the task to end (task-view data-state)',
