@@ -8,9 +8,9 @@ export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
     // which ran every file one after another. All three projects share one group (and so one
-    // worker count). A lab's file mostly waits on its lab's timers and alert windows: with three
-    // at a time the 2-core CI used about two thirds of its CPU and took 32 minutes, so four run
-    // at once. The longest files start first (the sequencer).
+    // worker count). A lab's file mostly waits on its lab's timers and alert windows: three at a
+    // time left a third of the 2-core CI's CPU idle (32 minutes); four use it all (29 and 32
+    // minutes in two runs: CPU-bound now). The longest files start first (the sequencer).
     maxWorkers: 4,
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
