@@ -19,7 +19,7 @@ import type { TaskReporter } from '../../tasks/task.ts';
 import { findSimBinaries } from './binaries.ts';
 import { installSimBinaries } from './install.ts';
 import { kwokClusterDir, kwokctl, kwokMergedKubeconfig, labPids, labProcesses } from './kwokctl.ts';
-import { labelSimNode } from './node-actions.ts';
+import { labelSimNode, resyncPodReadiness } from './node-actions.ts';
 import { scaleSimPool } from './nodes.ts';
 import { breakLabelledPods, healLabelledPods } from './pod-fault-actions.ts';
 import { SIM_POD_FAULTS } from './pod-faults.ts';
@@ -127,6 +127,7 @@ class SimBackend implements ClusterBackend {
 
   async healNode(lab: LabContext, node: string): Promise<void> {
     await labelSimNode(lab, node, null);
+    await resyncPodReadiness(kubeClients(lab.kubeconfigPath), node);
   }
 
   async breakPods(lab: LabContext, namespace: string, selector: string, fault: PodFault): Promise<number> {

@@ -3,7 +3,7 @@
 // its rollback leaves the steady state holding. Each file under tests/integration/scenarios/ runs
 // a few scenarios on its own lab, so the files can run side by side; together they cover the
 // catalog (tests/unit/scenarios/scenario-suite-coverage.test.ts holds them to it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listScenarios } from '../../../core/scenarios/catalog.ts';
 import type { CustomerImpact } from '../../../core/contract/impact-types.ts';
 import type { LabSnapshot } from '../../../core/lab/lab-snapshot.ts';
@@ -71,11 +71,25 @@ export const useScenarioLab = (name: string): ScenarioLab => {
     const up = await cli(['up', '--name', name]);
     expect(up.exitCode, up.stderr).toBe(0);
   });
+  const lab = scenarioLab(name);
+  // A test that failed or timed out can leave its run going (its runner is a child process the
+  // test no longer waits for); abort it and wait for its rollback, so the next test does not
+  // fail on "a scenario is already running" and each failure shows up once.
+  afterEach(async () => {
+    if ((await cli(['scenario', 'status', '--name', name])).exitCode !== 0) return;
+    await cli(['scenario', 'abort', '--name', name]);
+    await waitFor(
+      `the leftover run on ${name} to roll back and end`,
+      () => cli(['scenario', 'status', '--name', name]),
+      (r) => r.exitCode !== 0,
+      120_000,
+    );
+  });
   afterAll(async () => {
     await cli(['down', '--name', name]);
     temp.cleanup();
   });
-  return scenarioLab(name);
+  return lab;
 };
 
 const catalog = await listScenarios();
