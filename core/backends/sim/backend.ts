@@ -18,7 +18,14 @@ import { kubeClients } from '../../kube/kube-client.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
 import { findSimBinaries } from './binaries.ts';
 import { installSimBinaries } from './install.ts';
-import { kwokClusterDir, kwokctl, kwokMergedKubeconfig, labPids, labProcesses } from './kwokctl.ts';
+import {
+  kwokAdminKubeconfig,
+  kwokClusterDir,
+  kwokctl,
+  kwokMergedKubeconfig,
+  labPids,
+  labProcesses,
+} from './kwokctl.ts';
 import { labelSimNode, resyncPodReadiness } from './node-actions.ts';
 import { scaleSimPool } from './nodes.ts';
 import { breakLabelledPods, healLabelledPods } from './pod-fault-actions.ts';
@@ -127,7 +134,9 @@ class SimBackend implements ClusterBackend {
 
   async healNode(lab: LabContext, node: string): Promise<void> {
     await labelSimNode(lab, node, null);
-    await resyncPodReadiness(kubeClients(lab.kubeconfigPath), node);
+    // The kubelet's part, so the simulator's own credentials: a participant who heals a node
+    // acts with their identity (lab.kubeconfigPath), which may not touch pod status.
+    await resyncPodReadiness(kubeClients(kwokAdminKubeconfig(lab)), node);
   }
 
   async breakPods(lab: LabContext, namespace: string, selector: string, fault: PodFault): Promise<number> {
