@@ -8,7 +8,7 @@ import { isNodeReady } from '../../kube/readiness.ts';
 import { strategicMergePatch } from '../../kube/patch-options.ts';
 import { sleep } from '../../tasks/wait.ts';
 import { LAB_TIMERS } from './kwokctl-config.ts';
-import { mergePatch } from './patching.ts';
+import { ignoreNotFound, mergePatch } from './patching.ts';
 import { FAULT_LABEL } from './pod-faults.ts';
 
 /** Sets (or, with null, removes) the fault label of a node; a missing node is named. */
@@ -50,9 +50,9 @@ const markedNotReadyByNodeController = (pod: V1Pod): boolean => {
 
 /**
  * After a heal, plays the part of the kubelet's status sync. While the node controller still
- * counts a node as down, it marks every pod that lands or changes there not Ready (also pods
- * scheduled in the seconds after the node came back); a real kubelet puts its pods' Ready back
- * on its next sync, KWOK's stages never do. So: wait until the controller has the node back in
+ * counts a node as down, it marks a pod bound there not Ready (also a pod scheduled in the
+ * seconds after the node came back, before the controller's next look at it); a real kubelet
+ * puts its pods' Ready back on its next sync, KWOK's stages never do. So: wait until the controller has the node back in
  * service (its taints gone), let one monitor period pass for marks already on their way, then
  * make the node's healthy pods Ready again. Returns how many pods it repaired.
  */
@@ -69,10 +69,7 @@ export const resyncPodReadiness = async (
         'timeout',
         `node ${node} was healed but is not back in service after ${timeoutMs / 1000} s (not Ready, or still tainted not-ready/unreachable)`,
         {
-          fix:
-            "see the node's conditions and taints with `kubectl describe node " +
-            node +
-            '`, and the lab with `npx kartstream doctor`',
+          fix: `see the node's conditions and taints with \`kubectl describe node ${node}\`, and the lab with \`npx kartstream doctor\``,
         },
       );
   }
@@ -91,9 +88,7 @@ export const resyncPodReadiness = async (
           },
           strategicMergePatch,
         )
-        .catch((error: unknown) => {
-          if (apiStatus(error) !== 404) throw error;
-        }),
+        .catch(ignoreNotFound),
     ),
   );
   return stale.length;
