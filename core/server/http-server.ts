@@ -244,7 +244,15 @@ export const startCoreServer = async (options: CoreServerOptions): Promise<CoreS
     void nodeHTTPRequestHandler({
       router: appRouter,
       createContext: () => context,
-      onError,
+      onError: (opts) => {
+        // Past the limit tRPC stops using the body but leaves it flowing, so a client could go on
+        // sending megabytes that are read and thrown away. Stop reading: the client's writes back
+        // up while it reads the 413, and the idle connection is dropped after Node's keep-alive
+        // timeout. (Closing it at once would make the client fail its write with EPIPE before it
+        // reads the answer.)
+        if (opts.error.code === 'PAYLOAD_TOO_LARGE') req.pause();
+        onError(opts);
+      },
       req,
       res,
       path: route.procedure,
