@@ -6,7 +6,7 @@ import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, kubeClients, type KubeClients } from '../../kube/kube-client.ts';
 import { isNodeReady } from '../../kube/readiness.ts';
 import { strategicMergePatch } from '../../kube/patch-options.ts';
-import { sleep } from '../../tasks/wait.ts';
+import { sleep, waitUntil } from '../../tasks/wait.ts';
 import { LAB_TIMERS } from './kwokctl-config.ts';
 import { ignoreNotFound, mergePatch } from './patching.ts';
 import { FAULT_LABEL } from './pod-faults.ts';
@@ -48,31 +48,31 @@ const markedNotReadyByNodeController = (pod: V1Pod): boolean => {
   );
 };
 
+/** How long a healed node may take to be back in service before the heal fails. */
+const BACK_IN_SERVICE_MS = 60_000;
+
 /**
  * After a heal, plays the part of the kubelet's status sync. While the node controller still
  * counts a node as down, it marks a pod bound there not Ready (also a pod scheduled in the
  * seconds after the node came back, before the controller's next look at it); a real kubelet
- * puts its pods' Ready back on its next sync, KWOK's stages never do. So: wait until the controller has the node back in
- * service (its taints gone), let one monitor period pass for marks already on their way, then
- * make the node's healthy pods Ready again. Returns how many pods it repaired.
+ * puts its pods' Ready back on its next sync, KWOK's stages never do. So: wait until the
+ * controller has the node back in service (its taints gone), let one monitor period pass for
+ * marks already on their way, then make the node's healthy pods Ready again. Returns how many
+ * pods it repaired.
  */
-export const resyncPodReadiness = async (
-  clients: KubeClients,
-  node: string,
-  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
-): Promise<number> => {
-  for (const deadline = Date.now() + timeoutMs; ; await sleep(500)) {
-    const current = await clients.core.readNode({ name: node });
-    if (isBackInService(current)) break;
-    if (Date.now() > deadline)
-      throw new KartStreamError(
-        'timeout',
-        `node ${node} was healed but is not back in service after ${timeoutMs / 1000} s (not Ready, or still tainted not-ready/unreachable)`,
-        {
-          fix: `see the node's conditions and taints with \`kubectl describe node ${node}\`, and the lab with \`npx kartstream doctor\``,
-        },
-      );
-  }
+export const resyncPodReadiness = async (clients: KubeClients, node: string): Promise<number> => {
+  const back = await waitUntil(async () => isBackInService(await clients.core.readNode({ name: node })), {
+    timeoutMs: BACK_IN_SERVICE_MS,
+    intervalMs: 500,
+  });
+  if (!back)
+    throw new KartStreamError(
+      'timeout',
+      `node ${node} was healed but is not back in service after ${BACK_IN_SERVICE_MS / 1000} s (not Ready, or still tainted not-ready/unreachable)`,
+      {
+        fix: `see the node's conditions and taints with \`kubectl describe node ${node}\`, and the lab with \`npx kartstream doctor\``,
+      },
+    );
   await sleep(monitorPeriodMs);
   const pods = (await clients.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
   const stale = pods.filter(markedNotReadyByNodeController);

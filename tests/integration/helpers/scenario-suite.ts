@@ -71,7 +71,6 @@ export const useScenarioLab = (name: string): ScenarioLab => {
     const up = await cli(['up', '--name', name]);
     expect(up.exitCode, up.stderr).toBe(0);
   });
-  const lab = scenarioLab(name);
   // A test that failed or timed out can leave its run going (its runner is a child process the
   // test no longer waits for); abort it and wait for its rollback, so the next test does not
   // fail on "a scenario is already running" and each failure shows up once.
@@ -89,7 +88,7 @@ export const useScenarioLab = (name: string): ScenarioLab => {
     await cli(['down', '--name', name]);
     temp.cleanup();
   });
-  return lab;
+  return scenarioLab(name);
 };
 
 const catalog = await listScenarios();
