@@ -11,11 +11,16 @@ import { MANIFESTS_DIR } from '../stack/render-overlay.ts';
 import type { PromRangeSeries, PromSample } from './prometheus-api.ts';
 import { PrometheusApi } from './prometheus-api.ts';
 
+const REQUESTS = 'istio_requests_total{reporter="destination"}';
 const CHECKOUTS = 'istio_requests_total{reporter="destination", destination_workload="checkoutservice"}';
 const FAILED =
   'istio_requests_total{reporter="destination", destination_workload="checkoutservice", grpc_response_status!="0"}';
 /** The recording rules' evaluation interval (kartstream.traffic): the ratio is judged this often. */
 export const IMPACT_STEP_SECONDS = 15;
+// How far back a counter's last sample is looked for: Prometheus' own lookback for an instant
+// selector. Read through last_over_time, so that one failed scrape at the end of a run (its
+// staleness marker hides every series of the target from a plain selector) does not read as 0.
+const LOOKBACK = '5m';
 
 /** The checkout availability objective, from the one file the SLO alerts are held to. */
 export const checkoutObjective = (file = join(MANIFESTS_DIR, 'monitoring', 'slo.yaml')): number => {
@@ -26,17 +31,22 @@ export const checkoutObjective = (file = join(MANIFESTS_DIR, 'monitoring', 'slo.
   return objective;
 };
 
+const lastValue = (selector: string, offset = '') => `sum(last_over_time(${selector}[${LOOKBACK}]${offset}))`;
+
 // Calls made in the window: the counter at its end minus at its start (a series born in the window
 // counts from 0, which increase() would miss). Clamped at 0 in case the exporter restarted.
 const countIn = (selector: string, seconds: number) =>
-  `clamp_min((sum(${selector}) or vector(0)) - (sum(${selector} offset ${seconds}s) or vector(0)), 0)`;
+  `clamp_min((${lastValue(selector)} or vector(0)) - (${lastValue(selector, ` offset ${seconds}s`)} or vector(0)), 0)`;
 
 export const impactQueries = (seconds: number) => ({
   checkouts: countIn(CHECKOUTS, seconds),
   failedCheckouts: countIn(FAILED, seconds),
   errorRatio: `(sum(rate(${FAILED}[1m])) or vector(0)) / sum(rate(${CHECKOUTS}[1m]))`,
-  /** Whether any checkout series exists at the end: none means no traffic data. */
-  present: `count(${CHECKOUTS})`,
+  /**
+   * Whether the lab has request metrics at all in the window: none means no traffic data. A run
+   * before the first checkout (a young lab) has traffic and 0 checkouts, which is not the same.
+   */
+  present: `count(last_over_time(${REQUESTS}[${seconds}s]))`,
 });
 
 export interface ImpactSamples {
@@ -59,7 +69,7 @@ export const computeImpact = (
   if (samples.present.length === 0)
     return {
       available: false,
-      reason: 'no traffic data: the lab’s Prometheus has no Istio request metrics for checkoutservice',
+      reason: 'no traffic data: the lab’s Prometheus has no Istio request metrics in the run’s window',
     };
   const seconds = Math.max(1, Math.round((window.to.getTime() - window.from.getTime()) / 1000));
   const points = (samples.errorRatio[0]?.values ?? [])

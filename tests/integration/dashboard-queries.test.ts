@@ -4,15 +4,11 @@
 // substitutes them (All, and each single value the label_values queries find), `$__interval`
 // and `$__rate_interval` from that Prometheus' own scrape interval. No cluster: the exporter
 // reads a fixture view whose crash-looping container restarts as time passes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
-import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { freePort } from '../../core/kube/free-port.ts';
 import { loadDashboards } from '../../core/monitoring/dashboard-model.ts';
 import {
   ALL,
@@ -22,11 +18,16 @@ import {
   variableText,
 } from '../../core/monitoring/dashboard-queries.ts';
 import { ksmRegistry } from '../../core/monitoring/ksm-exporter.ts';
-import { findMonitoringBinaries } from '../../core/monitoring/monitoring-binaries.ts';
-import { PrometheusApi } from '../../core/monitoring/prometheus-api.ts';
+import type { PrometheusApi } from '../../core/monitoring/prometheus-api.ts';
 import { RULES_FILE } from '../../core/monitoring/sim-monitoring.ts';
 import type { DashboardView } from '../../core/contract/dashboard-types.ts';
 import { waitFor } from '../helpers/wait.ts';
+import {
+  serveRegistry,
+  startLocalPrometheus,
+  type LocalExporter,
+  type LocalPrometheus,
+} from './helpers/local-prometheus.ts';
 
 const started = Date.now();
 
@@ -96,51 +97,24 @@ const view = {
 
 describe('the dashboards’ PromQL against a real Prometheus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kartstream-dashboard-queries-'));
-  let exporter: Server;
-  let prometheusProcess: ResultPromise | undefined;
+  let exporter: LocalExporter | undefined;
+  let local: LocalPrometheus | undefined;
   let prometheus: PrometheusApi;
   let dashboards: DashboardView[];
 
   beforeAll(async () => {
-    const { prometheus: binary } = await findMonitoringBinaries();
-    if (!binary)
-      throw new Error(
-        'prometheus is not installed: sudo apt-get install prometheus (or set KARTSTREAM_PROMETHEUS)',
-      );
-    const registry = ksmRegistry(view);
-    exporter = createServer((_req, res) => {
-      void registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(text);
-      });
-    });
-    const exporterPort = await freePort();
-    await new Promise<void>((resolve) => exporter.listen(exporterPort, '127.0.0.1', resolve));
-    const port = await freePort();
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [RULES_FILE],
-        scrape_configs: [
-          {
-            job_name: 'kube-state-metrics',
-            honor_labels: true,
-            static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }],
-          },
-        ],
-      }),
-    );
-    prometheusProcess = execa(
-      binary,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
+    exporter = await serveRegistry(ksmRegistry(view));
+    local = await startLocalPrometheus(dir, {
+      rule_files: [RULES_FILE],
+      scrape_configs: [
+        {
+          job_name: 'kube-state-metrics',
+          honor_labels: true,
+          static_configs: [{ targets: [exporter.target] }],
+        },
       ],
-      { reject: false, stdio: 'ignore' },
-    );
-    prometheus = new PrometheusApi(`http://127.0.0.1:${port}`);
+    });
+    prometheus = local.api;
     dashboards = await loadDashboards();
     // The recording rules have run over a few scrapes and the restart counter has moved.
     await waitFor(
@@ -158,9 +132,8 @@ describe('the dashboards’ PromQL against a real Prometheus', () => {
   }, 90_000);
 
   afterAll(async () => {
-    prometheusProcess?.kill('SIGTERM');
-    await prometheusProcess;
-    await new Promise((resolve) => exporter?.close(resolve));
+    await local?.stop();
+    await exporter?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -113,7 +113,10 @@ export const describeScenarioRuns = (lab: ScenarioLab, ids: readonly string[]): 
         expect(result.steadyStateAfter).toBe(true);
         expect(result.rolledBack).toBe(true);
         // the lab has monitoring and the sim shop's traffic: the debrief has figures, not "no data"
-        expect(result.customerImpact).toMatchObject({ available: true, objective: 0.999 });
+        expect(result.customerImpact, JSON.stringify(result.customerImpact)).toMatchObject({
+          available: true,
+          objective: 0.999,
+        });
         if (result.customerImpact?.available)
           expect(result.customerImpact.failedCheckouts).toBeLessThanOrEqual(result.customerImpact.checkouts);
         await lab.expectBaseline();
