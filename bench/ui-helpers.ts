@@ -169,6 +169,17 @@ export const rssMb = (pid: number): number => {
   }
 };
 
+/** CPU seconds (user + system) a process has used so far, or 0 when it is gone (Linux clock ticks of 1/100 s). */
+export const cpuSeconds = (pid: number): number => {
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+
 // ---- browser ------------------------------------------------------------------------------------
 
 export const launchChromium = async (): Promise<Browser> => {

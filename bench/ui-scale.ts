@@ -19,6 +19,7 @@ import { measureFrames, timeClickToDetails, timeLaneScroll, type FrameReport } f
 import { informerFootprint } from './ui-store-footprint.ts';
 import {
   benchHome,
+  cpuSeconds,
   describeMs,
   launchChromium,
   onCleanup,
@@ -194,6 +195,7 @@ await runBench(async () => {
   const rss = sampleRss(served.pid);
   await sleep(3000);
   const idleRss = rss.mark();
+  const cpuAtStart = { seconds: cpuSeconds(served.pid), at: Date.now() };
   console.log(
     `[${seconds()} s] serve running (pid ${served.pid}), RSS ${idleRss.toFixed(0)} MB before any page`,
   );
@@ -266,6 +268,8 @@ await runBench(async () => {
   const clickMs = await timeClickToDetails(page, lastBackend);
   await page.screenshot({ path: join(shotDir, 'ui-scale-map.png') });
   const serverMax = rss.mark();
+  const cpuUsed = cpuSeconds(served.pid) - cpuAtStart.seconds;
+  const cpuWall = (Date.now() - cpuAtStart.at) / 1000;
   const serverEnd = rssMb(served.pid);
   const parts = rssParts(served.pid);
   // Read before the snapshot: writing one raises the server's RSS by about its heap's size again.
@@ -289,6 +293,9 @@ await runBench(async () => {
   );
   console.log(
     `server RSS at the end: ${parts.anonMb.toFixed(0)} MB anonymous (heap, buffers), ${parts.fileMb.toFixed(0)} MB file-backed (code, mapped files)${heapFile ? `; heap snapshot ${heapFile}` : ''}`,
+  );
+  console.log(
+    `server CPU from the fill to the end of the map window: ${cpuUsed.toFixed(1)} s in ${cpuWall.toFixed(0)} s (${((100 * cpuUsed) / Math.max(1, cpuWall)).toFixed(0)}% of one core)`,
   );
   console.log(
     `usable: map open ${openMs.toFixed(0)} ms; lane scrolled to ${lastBackend}: card shown in ${scrollMs.toFixed(0)} ms; click on its card to node details ${clickMs.toFixed(0)} ms (-1: not within 10 s)`,

@@ -104,6 +104,8 @@ export const serve = async (opts: ServeOptions, out: Output): Promise<void> => {
     'use --share-port 8443, or leave it out to get a free port',
   );
   // The engine is loaded when the command runs, so `--help` stays fast.
+  const { limitHeapGrowth } = await import('../server/heap-growth.ts');
+  limitHeapGrowth();
   const { ensureRendererBuilt } = await import('../server/renderer-assets.ts');
   const { createServices } = await import('../server/services/index.ts');
   const { startCoreServer } = await import('../server/http-server.ts');

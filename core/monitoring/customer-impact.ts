@@ -21,6 +21,8 @@ export const IMPACT_STEP_SECONDS = 15;
 // selector. Read through last_over_time, so that one failed scrape at the end of a run (its
 // staleness marker hides every series of the target from a plain selector) does not read as 0.
 const LOOKBACK = '5m';
+// Scrapes a run's presence check forgives: several scrape intervals on every backend (5 s in sim).
+const PRESENCE_SLACK_SECONDS = 60;
 
 /** The checkout availability objective, from the one file the SLO alerts are held to. */
 export const checkoutObjective = (file = join(MANIFESTS_DIR, 'monitoring', 'slo.yaml')): number => {
@@ -43,10 +45,11 @@ export const impactQueries = (seconds: number) => ({
   failedCheckouts: countIn(FAILED, seconds),
   errorRatio: `(sum(rate(${FAILED}[1m])) or vector(0)) / sum(rate(${CHECKOUTS}[1m]))`,
   /**
-   * Whether the lab has request metrics at all in the window: none means no traffic data. A run
-   * before the first checkout (a young lab) has traffic and 0 checkouts, which is not the same.
+   * Whether the lab had request metrics in the run or the minute before it: none means no
+   * traffic data. A run before the first checkout (a young lab) has traffic and 0 checkouts,
+   * which is not the same; a run of a few seconds on a loaded machine may hold no scrape at all.
    */
-  present: `count(last_over_time(${REQUESTS}[${seconds}s]))`,
+  present: `count(last_over_time(${REQUESTS}[${seconds + PRESENCE_SLACK_SECONDS}s]))`,
 });
 
 export interface ImpactSamples {
