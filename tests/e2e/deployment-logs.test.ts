@@ -35,10 +35,15 @@ describe('the Logs panel of a Deployment', () => {
       .filter(Boolean);
   /** The panel's lines as `pod: text`. */
   const shownLines = async () => {
-    const lines = page.getByTestId('deployment-logs').getByTestId('log-line');
-    const pods = await lines.evaluateAll((els) => els.map((el) => el.getAttribute('data-pod') ?? ''));
-    const texts = await lines.locator('.log-text').allInnerTexts();
-    return texts.map((text, i) => `${pods[i]}: ${text}`);
+    // One read of each row: the panel is live, two reads could see different lists.
+    return page
+      .getByTestId('deployment-logs')
+      .getByTestId('log-line')
+      .evaluateAll((els) =>
+        els.map(
+          (el) => `${el.getAttribute('data-pod') ?? ''}: ${el.querySelector('.log-text')?.textContent ?? ''}`,
+        ),
+      );
   };
   const openLogsOf = async (deployment: string) => {
     await page.getByTestId(`workload-logs-${deployment}`).click();

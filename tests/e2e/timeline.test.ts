@@ -17,10 +17,14 @@ const LAB = 'tl-e2e';
 
 /** The timeline rows as `actor: text`, oldest first. */
 const rows = async (page: Page): Promise<string[]> => {
-  const entries = page.getByTestId('timeline-entry');
-  const actors = await entries.evaluateAll((els) => els.map((el) => el.getAttribute('data-actor') ?? ''));
-  const texts = await entries.locator('.tl-text').allInnerTexts();
-  return texts.map((text, i) => `${actors[i]}: ${text}`);
+  // One read of each row: the timeline is live, two reads could see different lists.
+  return page
+    .getByTestId('timeline-entry')
+    .evaluateAll((els) =>
+      els.map(
+        (el) => `${el.getAttribute('data-actor') ?? ''}: ${el.querySelector('.tl-text')?.textContent ?? ''}`,
+      ),
+    );
 };
 
 describe('the Timeline view', () => {
