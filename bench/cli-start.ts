@@ -1,10 +1,11 @@
 // Benchmark: what one `kartstream` command costs to start. The integration tests run the CLI
 // hundreds of times (and a scenario's auto-solve runs it for each solution line), so its start is
-// most of their CPU. Compares bin/kartstream.js with a baseline entry that registers tsx first and
-// so loads every package through tsx's loader hooks (the entry as it was before the preload), in
-// the same process, alternating, with the CPU time of each child (user + sys, from bash `times`).
+// most of their CPU. Compares bin/kartstream.js (the engine's bundle, bin/cli-bundle.js) with a
+// baseline that runs the TypeScript sources through tsx (KARTSTREAM_FROM_SOURCES=1, the entry as
+// it was before the bundle), in the same process, alternating, with the CPU time of each child
+// (user + sys, from bash `times`).
 // Run: npx tsx bench/cli-start.ts [rounds]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,30 +13,21 @@ import { execa } from 'execa';
 const rounds = Number(process.argv[2] ?? 8);
 const repo = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'kartstream-cli-start-'));
-const baseline = join(dir, 'baseline.mjs');
-writeFileSync(
-  baseline,
-  [
-    `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});`,
-    'register();',
-    `const { main } = await import(${JSON.stringify(new URL('../core/cli/main.ts', import.meta.url).href)});`,
-    'process.exitCode = await main(process.argv);',
-  ].join('\n'),
-);
+const entry = join(repo, 'bin/kartstream.js');
 // A command that loads the engine and the Kubernetes client and then fails fast: no lab needed.
 const args = ['scenario', 'status', '--name', 'no-such-lab'];
 
 type Run = { cpu: number; wall: number };
 
-// Seconds of CPU (user + sys) and of wall time for one run of `entry`.
-const measure = async (entry: string): Promise<Run> => {
+// Seconds of CPU (user + sys) and of wall time for one run of the CLI.
+const measure = async (fromSources: boolean): Promise<Run> => {
   const started = performance.now();
   const r = await execa(
     'bash',
     ['-c', `"${process.execPath}" "$0" "$@" >/dev/null 2>&1; times`, entry, ...args],
     {
       cwd: repo,
-      env: { KARTSTREAM_HOME: dir },
+      env: { KARTSTREAM_HOME: dir, ...(fromSources ? { KARTSTREAM_FROM_SOURCES: '1' } : {}) },
     },
   );
   const wall = (performance.now() - started) / 1000;
@@ -49,11 +41,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 try {
   const runs: Record<'baseline' | 'current', Run[]> = { baseline: [], current: [] };
-  const current = join(repo, 'bin/kartstream.js');
-  await measure(current); // warms tsx's transform cache
+  // Builds the bundle if it is stale and warms tsx's transform cache.
+  await measure(false);
+  await measure(true);
   for (let i = 0; i < rounds; i++) {
-    runs.baseline.push(await measure(baseline));
-    runs.current.push(await measure(current));
+    runs.baseline.push(await measure(true));
+    runs.current.push(await measure(false));
   }
   const med = (name: 'baseline' | 'current', k: keyof Run) => median(runs[name].map((x) => x[k]));
   for (const name of ['baseline', 'current'] as const)

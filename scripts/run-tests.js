@@ -9,6 +9,12 @@ const root = join(import.meta.dirname, '..');
 const report = join(root, 'test-results', 'vitest.json');
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+// The tests start the CLI hundreds of times, the first ones at once in parallel files: build its
+// bundle once before them (bin/cli-bundle.js). Its stderr shows if it cannot be built.
+spawnSync(process.execPath, [join(root, 'bin', 'kartstream.js'), '--help'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const run = spawnSync(
   process.execPath,
   [
