@@ -6,12 +6,12 @@
 // heap out (docs/decisions.md #20).
 import { setFlagsFromString } from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 20;
 
 /**
  * Set once at the server's start. V8 reads this flag when it sizes the heap after each full
  * collection, so setting it in a running process takes effect from the next one.
  */
-export const limitHeapGrowth = (percent = HEAP_GROWING_PERCENT): void => {
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
+export const limitHeapGrowth = (): void => {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 };
