@@ -34,11 +34,13 @@ const readOrEmpty = (path) => {
   }
 };
 
-// What the bundle depends on besides the engine's own files: the Node that runs it, the installed
-// packages (npm's record of node_modules), and this file (the build's options).
+// What the bundle depends on besides the engine's own files: where the checkout is (the bundle
+// holds its absolute paths), the Node that runs it, the installed packages (npm's record of
+// node_modules), and this file (the build's options).
 const environmentKey = () =>
   hash(
     [
+      REPO,
       process.version,
       readOrEmpty(join(REPO, 'node_modules', '.package-lock.json')) ||
         readOrEmpty(join(REPO, 'package-lock.json')),

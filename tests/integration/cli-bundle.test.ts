@@ -74,6 +74,31 @@ describe('the CLI bundle', () => {
     expect(ids).toEqual(expect.arrayContaining(['failover', 'failover-copy']));
   });
 
+  it('is rebuilt when the checkout is moved, and finds the files where they are now', async () => {
+    const moved = mkdtempSync(join(tmpdir(), 'kartstream-cli-bundle-moved-'));
+    try {
+      cpSync(copy, moved, { recursive: true, verbatimSymlinks: true });
+      const failover = readFileSync(join(moved, 'scenarios', 'failover.yaml'), 'utf8');
+      writeFileSync(
+        join(moved, 'scenarios', 'failover-moved.yaml'),
+        failover.replace(/^id: failover$/m, 'id: failover-moved'),
+      );
+      const list = await execa(
+        process.execPath,
+        [join(moved, 'bin', 'kartstream.js'), 'scenario', 'list', '-o', 'json'],
+        {
+          cwd: moved,
+          env: { KARTSTREAM_HOME: home },
+          reject: false,
+        },
+      );
+      expect(list.exitCode, list.stderr).toBe(0);
+      expect((JSON.parse(list.stdout) as { id: string }[]).map((s) => s.id)).toContain('failover-moved');
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+  });
+
   it('is rebuilt after an engine file changes, and runs the change', async () => {
     const before = manifest().build;
     const main = join(copy, 'core', 'cli', 'main.ts');
