@@ -204,11 +204,15 @@ await runBench(async () => {
   const replicas = Math.max(0, TOTAL_PODS - shopPods);
   await serverSideApply(clients, [fillDeployment(replicas)]);
   // Under load some nodes miss heartbeats and go NotReady for a moment; the pods they had stay
-  // Ready=False in the sim (kwok does not mark them ready again). So: filled when every pod exists
-  // and the ready count stopped moving for a minute (or all are ready).
+  // Ready=False in the sim (kwok does not mark them ready again), and on a busy machine the ready
+  // count can swing for many minutes. So: filled when every pod exists and the ready count stopped
+  // moving for a minute, or all are ready, or three minutes after the last pod was created (the
+  // swinging readiness is then part of the churn the map streams).
+  const SETTLE_MS = 3 * 60_000;
   let ready = 0;
   let created = 0;
   let steadySince = Date.now();
+  let allCreatedAt: number | undefined;
   let lastLog = 0;
   const filled = await until(
     async () => {
@@ -222,7 +226,9 @@ await runBench(async () => {
         lastLog = Date.now();
         console.log(`[${seconds()} s] ${FILL}: ${created}/${replicas} pods, ${ready} ready`);
       }
-      return created >= replicas && (ready >= replicas || Date.now() - steadySince > 60_000);
+      if (created < replicas) return false;
+      allCreatedAt ??= Date.now();
+      return ready >= replicas || Date.now() - steadySince > 60_000 || Date.now() - allCreatedAt > SETTLE_MS;
     },
     FILL_TIMEOUT_MS,
     5000,
