@@ -9,8 +9,15 @@ import { dirname, join, relative } from 'node:path';
 import type { V1NodeList, V1PodList } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUIRED_SIM_BINARY_NAMES, simBinaryPath } from '../../core/backends/sim/binaries.ts';
+import {
+  findSimBinaries,
+  REQUIRED_SIM_BINARY_NAMES,
+  simBinaryPath,
+} from '../../core/backends/sim/binaries.ts';
+import { labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import { USAGE_SHARE } from '../../core/backends/sim/metrics-server-config.ts';
+import { restartExitedMetricsServer } from '../../core/backends/sim/metrics-server-restart.ts';
+import { isAlive } from '../../core/exec/process-alive.ts';
 import type { ClusterUsage } from '../../core/contract/usage-types.ts';
 import { kubeClients } from '../../core/kube/kube-client.ts';
 import { cpuMillis, memoryBytes } from '../../core/kube/quantity.ts';
@@ -217,6 +224,37 @@ describe.skipIf(!existsSync(METRICS_SERVER))(
         expect(Math.floor((view?.usage.memoryBytes ?? 0) / MI), pod.key).toBe((row?.memoryBytes ?? 0) / MI);
         expect(within(view?.usage.cpuMillis ?? NaN, cpuRange(pod.cpuMillis)), pod.key).toBe(true);
       }
+    });
+
+    it('starts metrics-server again when it has exited (as `up` does), and kubectl top answers again', async () => {
+      const lab = await labContext(await requireLabRecord(NAME));
+      const kwokctlBinary = (await findSimBinaries()).found.kwokctl!.path;
+      const before = (await labProcesses(lab)).find((p) => p.component === 'metrics-server');
+      expect(before && isAlive(before.pid), 'metrics-server running').toBe(true);
+      const log: string[] = [];
+      expect(await restartExitedMetricsServer(lab, kwokctlBinary, (l) => log.push(l))).toBe(false);
+
+      process.kill(before!.pid, 'SIGKILL');
+      await waitFor(
+        'metrics-server to be gone',
+        async () => isAlive(before!.pid),
+        (alive) => !alive,
+        10_000,
+      );
+      expect(await restartExitedMetricsServer(lab, kwokctlBinary, (l) => log.push(l))).toBe(true);
+      expect(log.join('\n')).toMatch(
+        /metrics-server \(pid \d+\) has exited; starting it again \(its log: .*metrics-server\.log\)/,
+      );
+      const after = (await labProcesses(lab)).find((p) => p.component === 'metrics-server');
+      expect(after?.pid).not.toBe(before!.pid);
+      expect(isAlive(after!.pid)).toBe(true);
+      await waitFor(
+        'kubectl top nodes to answer again',
+        () => kubectlTop(kubeconfig, 'nodes'),
+        (rows) => rows.some((row) => row.cpuMillis > 0),
+        90_000,
+        { intervalMs: 3_000 },
+      );
     });
 
     it('says why there are no figures once the Metrics API is gone, and kubectl top fails too', async () => {

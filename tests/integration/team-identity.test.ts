@@ -179,12 +179,13 @@ describe('team identity in the cluster', () => {
     writeFileSync(kept, readFileSync(file), { mode: 0o600 });
     const revoke = await cli(['invite', 'revoke', '--name', LAB, OPERATOR], env);
     expect(revoke.exitCode, revoke.stderr).toBe(0);
-    const after = await waitFor(
-      'the revoked token to be refused',
+    // The API server may still know the ServiceAccount for a moment after its role binding is
+    // gone (Forbidden): what counts is that the token itself is refused.
+    await waitFor(
+      'the revoked token to be refused as unknown',
       () => kubectl(kept, ['get', 'pods', '-n', 'shop']),
-      (r) => r.exitCode !== 0,
+      (r) => r.exitCode !== 0 && /Unauthorized|must be logged in/i.test(String(r.stderr)),
       10_000,
     );
-    expect(String(after.stderr)).toMatch(/Unauthorized|must be logged in/i);
   });
 });

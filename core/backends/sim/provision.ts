@@ -21,6 +21,7 @@ import {
   shopFrontendPortForward,
   reserveMonitoringPorts,
 } from './monitoring-ports.ts';
+import { restartExitedMetricsServer } from './metrics-server-restart.ts';
 import { kwokAdminKubeconfig, kwokctl, kwokMergedKubeconfig } from './kwokctl.ts';
 
 // KWOK marks nodes Ready in batches: a big topology (the 1,000-node bench) on a busy machine
@@ -104,4 +105,6 @@ export const provisionSimLab = async (
   } finally {
     await store.stop();
   }
+  if (binaries['metrics-server'])
+    await restartExitedMetricsServer(lab, binaries.kwokctl, task.log, task.signal);
 };
