@@ -3,7 +3,6 @@
 // the topology's nodes. Scheduling, taints, evictions and controllers are the real thing.
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   Availability,
   Capabilities,
@@ -16,6 +15,7 @@ import type {
 import { isAlive } from '../../exec/process-alive.ts';
 import { kubeClients } from '../../kube/kube-client.ts';
 import type { TaskReporter } from '../../tasks/task.ts';
+import { waitUntil } from '../../tasks/wait.ts';
 import { findSimBinaries } from './binaries.ts';
 import { installSimBinaries } from './install.ts';
 import {
@@ -148,10 +148,14 @@ class SimBackend implements ClusterBackend {
   }
 
   // The control-plane processes; monitoring's own processes are the monitoring layer's to check.
+  // Asked after a failure, which may come a moment before its cause is visible: a killed API
+  // server resets its connections while it is still exiting. So a lab whose processes all look
+  // alive is looked at again for up to a second.
   async diagnose(lab: LabContext): Promise<string[]> {
-    return (await labProcesses(lab))
-      .filter((p) => !isAlive(p.pid))
-      .map((p) => `${p.component} (pid ${p.pid}) is not running`);
+    const processes = await labProcesses(lab);
+    const stopped = () => processes.filter((p) => !isAlive(p.pid));
+    await waitUntil(() => stopped().length > 0, { timeoutMs: DIAGNOSE_GRACE_MS });
+    return stopped().map((p) => `${p.component} (pid ${p.pid}) is not running`);
   }
 
   async collectLogs(lab: LabContext, dir: string): Promise<void> {
@@ -159,13 +163,11 @@ class SimBackend implements ClusterBackend {
   }
 }
 
+const DIAGNOSE_GRACE_MS = 1_000;
+
 // Waits until none of `pids` runs; false if some still do after `ms`.
-const waitGone = async (pids: number[], ms: number): Promise<boolean> => {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(100)) {
-    if (!pids.some(isAlive)) return true;
-  }
-  return !pids.some(isAlive);
-};
+const waitGone = (pids: number[], ms: number): Promise<boolean> =>
+  waitUntil(() => !pids.some(isAlive), { timeoutMs: ms });
 
 // The sim backend, behind the ClusterBackend interface.
 export const simBackend = (): ClusterBackend => new SimBackend();
