@@ -20,6 +20,19 @@ export const isDeploymentAvailable = (d: V1Deployment): boolean => {
   );
 };
 
+// Settled: available as above, and nothing more: no surplus pod of a scale-down or an old
+// ReplicaSet is still counted. What `kubectl rollout status` waits for, plus the scale-down.
+export const isDeploymentSettled = (d: V1Deployment): boolean => {
+  const wanted = d.spec?.replicas ?? 1;
+  const status = d.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    (status.replicas ?? 0) === wanted &&
+    (status.updatedReplicas ?? 0) === wanted &&
+    (status.availableReplicas ?? 0) === wanted
+  );
+};
+
 // Why a pod is not running, in the scheduler's or kubelet's words.
 export const podWaitingReason = (pod: V1Pod): string | undefined => {
   const unscheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
@@ -53,21 +66,49 @@ export const waitDeploymentsAvailable = (
   namespace: string,
   names: readonly string[],
   options: WaitOptions,
+): Promise<void> => waitDeployments(store, namespace, names, 'available', isDeploymentAvailable, options);
+
+/** Waits until each Deployment runs exactly its replicas, all updated and available (see isDeploymentSettled). */
+export const waitDeploymentsSettled = (
+  store: WatchStore,
+  namespace: string,
+  names: readonly string[],
+  options: WaitOptions,
+): Promise<void> =>
+  waitDeployments(
+    store,
+    namespace,
+    names,
+    'rolled out to exactly their replicas',
+    isDeploymentSettled,
+    options,
+  );
+
+const waitDeployments = (
+  store: WatchStore,
+  namespace: string,
+  names: readonly string[],
+  state: string,
+  holds: (d: V1Deployment) => boolean,
+  options: WaitOptions,
 ): Promise<void> =>
   store.waitFor(
-    `${names.length} Deployments in ${namespace} to be available`,
+    `${names.length} Deployments in ${namespace} to be ${state}`,
     () => {
       const byName = new Map(store.deployments(namespace).map((d) => [d.metadata?.name, d]));
       const missing = names.filter((n) => {
         const d = byName.get(n);
-        return !d || !isDeploymentAvailable(d);
+        return !d || !holds(d);
       });
       if (missing.length === 0) return true;
       return missing
         .map((name) => {
           const pod = store.pods(namespace).find((p) => p.metadata?.labels?.app === name && !isPodReady(p));
           const reason = pod ? podWaitingReason(pod) : undefined;
-          return reason ? `${name} (${reason})` : name;
+          if (reason) return `${name} (${reason})`;
+          const d = byName.get(name);
+          if (!d) return `${name} (not found)`;
+          return `${name} (${d.status?.availableReplicas ?? 0} available of ${d.status?.replicas ?? 0} pods, ${d.spec?.replicas ?? 1} wanted)`;
         })
         .join('; ');
     },

@@ -10,7 +10,7 @@ import { simBackend } from '../../core/backends/sim/backend.ts';
 import { kubeClients } from '../../core/kube/kube-client.ts';
 import { WatchStore } from '../../core/kube/watch-store.ts';
 import { labContext, requireLabRecord } from '../../core/lab/lab-record.ts';
-import { labPids } from '../../core/backends/sim/kwokctl.ts';
+import { labPids, labProcesses } from '../../core/backends/sim/kwokctl.ts';
 import { isDeploymentAvailable, isPodReady } from '../../core/kube/readiness.ts';
 import type { LabContext } from '../../core/backends/cluster-backend.ts';
 import type { TaskReporter } from '../../core/tasks/task.ts';
@@ -271,5 +271,62 @@ describe('a sim lab made by `kartstream up`', () => {
       () => (isDeploymentAvailable(cart()!) ? true : 'not yet'),
       { timeoutMs: 40_000 },
     );
+  });
+
+  it('`kartstream reset` returns only when the shop is back to its replicas, not while a scale-down is under way', async () => {
+    await execa('kubectl', [
+      '--kubeconfig',
+      lab.kubeconfigPath,
+      '-n',
+      'shop',
+      'scale',
+      'deployment/cartservice',
+      '--replicas=3',
+    ]);
+    const cart = () => store.deployments('shop').find((d) => d.metadata?.name === 'cartservice');
+    await store.waitFor(
+      'three cartservice replicas',
+      () => (cart()?.status?.availableReplicas === 3 ? true : 'not yet'),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    // The controller manager paused while reset scales back: the scale-down cannot happen until it
+    // resumes, so a reset that did not wait for it would return with three pods still counted.
+    const controller = (await labProcesses(lab)).find((p) => p.component === 'kube-controller-manager');
+    expect(controller, 'the lab has a kube-controller-manager process').toBeDefined();
+    process.kill(controller!.pid, 'SIGSTOP');
+    let resetEnded = false;
+    const reset = cli(['reset', '--name', NAME]).finally(() => (resetEnded = true));
+    try {
+      await store.waitFor(
+        'reset to scale cartservice back',
+        () => (cart()?.spec?.replicas === 1 ? true : 'not yet'),
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      // what is left of reset after the scale takes well under a second here; give it five
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect(resetEnded, 'reset returned while the scale-down could not have happened').toBe(false);
+    } finally {
+      process.kill(controller!.pid, 'SIGCONT');
+    }
+    const done = await reset;
+    expect(done.exitCode, done.stderr).toBe(0);
+    // read at once, by an independent client: no surplus pod still counted
+    const live = await kubectlJson<{
+      spec: { replicas: number };
+      status: { replicas: number; availableReplicas: number };
+    }>(lab.kubeconfigPath, ['-n', 'shop', 'get', 'deployment', 'cartservice']);
+    expect({
+      wanted: live.spec.replicas,
+      pods: live.status.replicas,
+      available: live.status.availableReplicas,
+    }).toEqual({
+      wanted: 1,
+      pods: 1,
+      available: 1,
+    });
   });
 });

@@ -4,10 +4,14 @@ import { findSimBinaries } from '../../backends/sim/binaries.ts';
 import { FAULT_LABEL } from '../../backends/sim/pod-faults.ts';
 import type { KubeClients } from '../../kube/kube-client.ts';
 import { jsonPatch, mergePatch } from '../../kube/patch-options.ts';
+import { waitDeploymentsSettled } from '../../kube/readiness.ts';
 import { serverSideApply } from '../../kube/server-side-apply.ts';
 import { renderStack } from '../../stack/render-overlay.ts';
 import { ERROR_RATE_ANNOTATION } from '../../traffic/shop-view.ts';
 import type { ActionHandler } from './action-handler.ts';
+
+// Long enough for a real cluster's rollout (image pulls on kind or EKS); the sim settles in seconds.
+const SETTLE_TIMEOUT_MS = 180_000;
 
 // A Service keeps the type it has in the cluster: it is the target's choice (frontend-external is
 // a ClusterIP on sim, a NodePort on kind, a LoadBalancer on EKS), and an attached cluster's shop
@@ -90,6 +94,14 @@ export const restoreShop: ActionHandler<'restoreShop'> = {
       ),
     );
     await backend.healPods(lab, namespace, '');
-    return `re-applied the shop's ${objects.length} objects`;
+    // Done means back: a rollback or reset that returned while a scale-down or a rollout was
+    // still under way would hand the next run (or the learner) a shop that is not the baseline.
+    await waitDeploymentsSettled(
+      ctx.store,
+      namespace,
+      scaleBack.map((o) => o.metadata?.name ?? ''),
+      { timeoutMs: SETTLE_TIMEOUT_MS },
+    );
+    return `re-applied the shop's ${objects.length} objects; every Deployment is back to its replicas`;
   },
 };
