@@ -1,11 +1,10 @@
 // One real sim lab, created with `kartstream up` as a user would, then exercised through the
 // engine and checked through the API and, independently, with kubectl.
-import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { execa } from 'execa';
-import type { V1Node, V1PodList, V1NodeList, CoreV1EventList } from '@kubernetes/client-node';
+import type { V1Deployment, V1Node, V1PodList, V1NodeList, CoreV1EventList } from '@kubernetes/client-node';
 import { simBackend } from '../../core/backends/sim/backend.ts';
 import { kubeClients } from '../../core/kube/kube-client.ts';
 import { WatchStore } from '../../core/kube/watch-store.ts';
@@ -274,23 +273,13 @@ describe('a sim lab made by `kartstream up`', () => {
   });
 
   it('`kartstream reset` returns only when the shop is back to its replicas, not while a scale-down is under way', async () => {
-    await execa('kubectl', [
-      '--kubeconfig',
-      lab.kubeconfigPath,
-      '-n',
-      'shop',
-      'scale',
-      'deployment/cartservice',
-      '--replicas=3',
-    ]);
+    const kubectl = (...args: string[]) =>
+      execa('kubectl', ['--kubeconfig', lab.kubeconfigPath, '-n', 'shop', ...args]);
+    await kubectl('scale', 'deployment/cartservice', '--replicas=3');
     const cart = () => store.deployments('shop').find((d) => d.metadata?.name === 'cartservice');
-    await store.waitFor(
-      'three cartservice replicas',
-      () => (cart()?.status?.availableReplicas === 3 ? true : 'not yet'),
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    const until = (what: string, holds: () => boolean) =>
+      store.waitFor(what, () => holds() || 'not yet', { timeoutMs: 60_000 });
+    await until('three cartservice replicas', () => cart()?.status?.availableReplicas === 3);
     // The controller manager paused while reset scales back: the scale-down cannot happen until it
     // resumes, so a reset that did not wait for it would return with three pods still counted.
     const controller = (await labProcesses(lab)).find((p) => p.component === 'kube-controller-manager');
@@ -299,13 +288,7 @@ describe('a sim lab made by `kartstream up`', () => {
     let resetEnded = false;
     const reset = cli(['reset', '--name', NAME]).finally(() => (resetEnded = true));
     try {
-      await store.waitFor(
-        'reset to scale cartservice back',
-        () => (cart()?.spec?.replicas === 1 ? true : 'not yet'),
-        {
-          timeoutMs: 60_000,
-        },
-      );
+      await until('reset to scale cartservice back', () => cart()?.spec?.replicas === 1);
       // what is left of reset after the scale takes well under a second here; give it five
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       expect(resetEnded, 'reset returned while the scale-down could not have happened').toBe(false);
@@ -315,18 +298,9 @@ describe('a sim lab made by `kartstream up`', () => {
     const done = await reset;
     expect(done.exitCode, done.stderr).toBe(0);
     // read at once, by an independent client: no surplus pod still counted
-    const live = await kubectlJson<{
-      spec: { replicas: number };
-      status: { replicas: number; availableReplicas: number };
-    }>(lab.kubeconfigPath, ['-n', 'shop', 'get', 'deployment', 'cartservice']);
-    expect({
-      wanted: live.spec.replicas,
-      pods: live.status.replicas,
-      available: live.status.availableReplicas,
-    }).toEqual({
-      wanted: 1,
-      pods: 1,
-      available: 1,
-    });
+    const { spec, status } = JSON.parse(
+      String((await kubectl('get', 'deploy/cartservice', '-o', 'json')).stdout),
+    ) as V1Deployment;
+    expect([spec?.replicas, status?.replicas, status?.availableReplicas]).toEqual([1, 1, 1]);
   });
 });
