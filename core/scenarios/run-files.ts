@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { commandsFile, labDir, stateHome } from '../home/paths.ts';
 import { ensurePrivateDir, writePrivateJson } from '../home/private-files.ts';
 import { writeFailure } from '../home/write-failure.ts';
+import { readRunClaim } from './run-claim.ts';
 import type { CustomerImpact } from '../contract/impact-types.ts';
 
 export type TimelineEvent = { at: string; type: string } & Record<string, unknown>;
@@ -112,10 +113,9 @@ export const requestControl = (id: string, type: ControlRequest['type']): Promis
   appendFile(controlFile(id), `${JSON.stringify({ type, at: new Date().toISOString() })}\n`, { mode: 0o600 });
 
 export const clearActiveRun = (lab: string): Promise<void> => rm(activeFile(lab), { force: true });
-export const activeRunId = async (lab: string): Promise<string | undefined> =>
-  existsSync(activeFile(lab))
-    ? (JSON.parse(await readFile(activeFile(lab), 'utf8')) as { id: string }).id
-    : undefined;
+// Read, not checked then read: the run's end removes the file at any moment (a server watching a
+// CLI's run once read it between the two and failed with ENOENT).
+export const activeRunId = async (lab: string): Promise<string | undefined> => (await readRunClaim(lab))?.id;
 
 /** Commands typed in the lab shell (and run by --auto-solve), one JSON object per line. */
 export const recordCommand = (lab: string, command: string, source: 'shell' | 'auto-solve'): Promise<void> =>

@@ -10,6 +10,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isKartStreamError } from '../../../core/errors/kartstream-error.ts';
 import { claimRun, readRunClaim, releaseRun, type RunClaim } from '../../../core/scenarios/run-claim.ts';
 import { recoverStaleRun } from '../../../core/scenarios/scenario-recovery.ts';
+import { activeRunId } from '../../../core/scenarios/run-files.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 const home = mkdtempSync(join(tmpdir(), 'kartstream-claim-'));
@@ -97,5 +98,36 @@ describe('claiming a lab for a run', () => {
     await releaseRun(lab, 'someone-else');
     expect((await readRunClaim(lab))?.id).toBe('mine');
     await releaseRun(lab, 'mine');
+  });
+
+  it('tells a reader "no run" or the run, never an error, while another process claims and releases the lab', async () => {
+    // A server watching the lab reads the active run while CLI runs start and end under it: here
+    // another process links a claim into place and removes it, as fast as it can, for 3 s.
+    const file = join(home, 'labs', lab, 'active-run.json');
+    mkdirSync(join(home, 'labs', lab), { recursive: true });
+    const churn = execa(process.execPath, [
+      '-e',
+      `const fs = require('node:fs');
+       const [file, claim] = process.argv.slice(1);
+       const end = Date.now() + 3000;
+       while (Date.now() < end) {
+         fs.writeFileSync(file + '.tmp', claim);
+         fs.linkSync(file + '.tmp', file);
+         fs.unlinkSync(file + '.tmp');
+         fs.unlinkSync(file);
+       }`,
+      file,
+      JSON.stringify(claimOf('cli-run', 1)),
+    ], { reject: false });
+    let ended = false;
+    void churn.finally(() => (ended = true));
+    const seen = new Set<string>();
+    try {
+      while (!ended) seen.add(String(await activeRunId(lab)));
+    } finally {
+      churn.kill();
+    }
+    expect((await churn).exitCode).toBe(0);
+    expect([...seen].sort()).toEqual(['cli-run', 'undefined']);
   });
 });
