@@ -8,11 +8,11 @@ export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
     // which ran every file one after another. All three projects share one group (and so one
-    // worker count). The longest files (the scenario suites, the app's e2e) mostly wait on lab
-    // timers and alert windows: with three at a time the CPU sat a quarter idle for the first
-    // quarter hour, and the run took 31-32 minutes. Four fill it (docs/decisions.md #19). The
-    // longest files start first (the sequencer).
-    maxWorkers: 4,
+    // worker count). A lab's file mostly waits on its lab's timers and alert windows; three at a
+    // time keep two cores busy after the first quarter hour (30-32 minutes in CI). Four took as
+    // long, CPU-bound from the start, and failed under that load twice in four runs
+    // (docs/decisions.md #19), so three it is. The longest files start first (the sequencer).
+    maxWorkers: 3,
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
       // Some unit tests run real bash or `kubectl kustomize`: give them room on a loaded machine.

@@ -1,5 +1,5 @@
 // Test files in the order they start: the few that take minutes first (longest first, as measured
-// in CI), then Vitest's own order. Four workers share the run; a long file started last would
+// in CI), then Vitest's own order. Three workers share the run; a long file started last would
 // leave the others idle while it finishes. Update the list when a file's time changes a lot
 // (test-results/vitest.json has each file's start and end).
 import { BaseSequencer, type TestSpecification } from 'vitest/node';

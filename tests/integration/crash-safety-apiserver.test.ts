@@ -3,11 +3,15 @@
 // the map (the server's cluster feed over WebSocket), a running scenario and the lab agent watch
 // the lab. The feed says the lab is unreachable while the API is down; within 5 s of the API
 // answering again it sends a fresh view, and a change made then reaches the map and the agent's
-// metrics within 5 s; the scenario's checks go on and the run finishes, graded.
+// metrics within 5 s; the scenario's checks go on and the run finishes, graded. The API stays
+// down past the 10 s in which a controller that elects a leader must renew its lease: the lab's
+// controller manager and scheduler run on through the outage (with leader election they exited
+// for good, and the scenario's failed node was never drained).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSimBinaries } from '../../core/backends/sim/binaries.ts';
@@ -24,6 +28,9 @@ import { cli, kubectlJson, useTempHome } from './helpers/lab-env.ts';
 const NAME = 'crash-api';
 /** How soon after the API answers again everything must show the lab as it is. */
 const RESYNC_MS = 5_000;
+/** How long the API server stays down: past the 10 s lease renew deadline of a leader-elected controller. */
+const OUTAGE_MS = 15_000;
+const CONTROLLERS = ['kube-controller-manager', 'kube-scheduler'] as const;
 
 let lab: LabContext;
 let core: Awaited<ReturnType<typeof startCoreClient>> | undefined;
@@ -107,7 +114,8 @@ describe('the API server killed and restarted under a watching server, scenario 
       );
 
       // The lab's API server, known by kwokctl's pid file and checked by its command line.
-      const apiserver = (await labProcesses(lab)).find((p) => p.component === 'kube-apiserver');
+      const before = await labProcesses(lab);
+      const apiserver = before.find((p) => p.component === 'kube-apiserver');
       expect(apiserver, 'kwokctl pid file of kube-apiserver').toBeDefined();
       const cmdline = await readFile(`/proc/${apiserver!.pid}/cmdline`, 'utf8');
       expect(cmdline).toContain(lab.dir);
@@ -139,13 +147,22 @@ describe('the API server killed and restarted under a watching server, scenario 
         console.log(`kube-apiserver ${apiserver!.pid} is a zombie; removing its pid file for kwokctl`);
         await rm(join(kwokClusterDir(lab), 'pids', 'kube-apiserver.pid'));
       }
+      // The outage lasts past the controllers' lease renew deadline.
+      await delay(Math.max(0, killedAt + OUTAGE_MS - Date.now()));
       // Restarted as kwokctl does: `start cluster` starts what is not running, waits until served.
       const kwokctlBinary = (await findSimBinaries()).found.kwokctl!.path;
       await kwokctl(kwokctlBinary, lab, ['start', 'cluster', '--name', NAME]);
       const backAt = Date.now();
-      const restarted = (await labProcesses(lab)).find((p) => p.component === 'kube-apiserver');
+      const after = await labProcesses(lab);
+      const restarted = after.find((p) => p.component === 'kube-apiserver');
       expect(restarted?.pid).not.toBe(apiserver!.pid);
       expect(isAlive(restarted!.pid)).toBe(true);
+      // The controllers were not restarted: the same processes ran through the outage.
+      for (const component of CONTROLLERS) {
+        const was = before.find((p) => p.component === component)?.pid;
+        expect(after.find((p) => p.component === component)?.pid, `${component} restarted`).toBe(was);
+        expect(isAlive(was!), `${component} running`).toBe(true);
+      }
 
       // A fresh whole view, within 5 s of the API answering.
       const reset = await feed.next(

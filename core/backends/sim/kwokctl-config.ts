@@ -93,14 +93,20 @@ export const renderKwokctlConfiguration = (input: KwokctlConfigInput) => ({
     kubectlBinary: input.binaries.kubectl,
     ...(input.binaries.metricsServer ? metricsServerOptions(input.binaries.metricsServer) : {}),
   },
+  // A lab runs one controller manager and one scheduler: leader election would only add a way to
+  // die. With it on, each exits for good once it cannot renew its lease for 10 s (the API server
+  // down or restarting that long, the laptop asleep), and nothing restarts it: the lab keeps
+  // answering kubectl while no pod is evicted, scheduled or rolled out again.
   componentsPatches: [
     {
       name: 'kube-controller-manager',
       extraArgs: [
         arg('node-monitor-grace-period', LAB_TIMERS.nodeMonitorGracePeriod),
         arg('node-monitor-period', LAB_TIMERS.nodeMonitorPeriod),
+        arg('leader-elect', 'false'),
       ],
     },
+    { name: 'kube-scheduler', extraArgs: [arg('leader-elect', 'false')] },
     {
       name: 'kube-apiserver',
       extraArgs: [

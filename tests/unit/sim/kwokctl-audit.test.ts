@@ -42,4 +42,17 @@ describe('the kwokctl configuration', () => {
       renderKwokctlConfiguration({ binaries, kubeApiserverPort: 6443, componentPorts }).options,
     ).not.toHaveProperty('kubeAuditPolicy');
   });
+
+  it('runs the controller manager and the scheduler without leader election (they would exit for good after 10 s without the API)', () => {
+    const { componentsPatches } = renderKwokctlConfiguration({
+      binaries,
+      kubeApiserverPort: 6443,
+      componentPorts,
+    });
+    for (const component of ['kube-controller-manager', 'kube-scheduler'])
+      expect(componentsPatches.find((p) => p.name === component)?.extraArgs).toContainEqual({
+        key: 'leader-elect',
+        value: 'false',
+      });
+  });
 });
