@@ -16,7 +16,16 @@ export default defineConfig({
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
       // Some unit tests run real bash or `kubectl kustomize`: give them room on a loaded machine.
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // They share their worker (fresh-file-state.ts puts back what a file could leak).
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+          isolate: false,
+          setupFiles: ['tests/unit/fresh-file-state.ts'],
+        },
+      },
       {
         test: {
           name: 'integration',

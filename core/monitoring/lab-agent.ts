@@ -5,11 +5,14 @@
 // (3) it keeps Prometheus and Alertmanager in step with their pods (pod-fate.ts); and (4) it runs
 // the shop's traffic model (core/traffic), whose Istio metrics share /metrics, whose CPU per pod
 // becomes the pods' simulated usage, whose failing calls are logged by their callers
-// (failure-logs.ts), and whose customer impact so far is on /traffic.
+// (failure-logs.ts), and whose customer impact so far is on /traffic; (5) it sets pods Ready again
+// once their node is back after its heartbeat stopped, the kubelet's part KWOK does not play
+// (backends/sim/pod-readiness-sync.ts).
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { kubeClients } from '../kube/kube-client.ts';
 import { WatchStore } from '../kube/watch-store.ts';
+import { followPodReadiness } from '../backends/sim/pod-readiness-sync.ts';
 import { SHOP_NAMESPACE } from '../topology/shop.ts';
 import { startFrontendStandIn } from '../traffic/frontend-standin.ts';
 import { startShopTraffic } from '../traffic/shop-traffic.ts';
@@ -92,9 +95,9 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     options.frontendPort === undefined
       ? undefined
       : await startFrontendStandIn(options.frontendPort, traffic.probe);
-  const stopFollowing = options.processDir
-    ? followPodFate(store, options.processDir, (line) => console.log(`${new Date().toISOString()} ${line}`))
-    : () => undefined;
+  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const stopFollowing = options.processDir ? followPodFate(store, options.processDir, log) : () => undefined;
+  const stopReadiness = followPodReadiness(store, clients, log);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/metrics') {
@@ -135,6 +138,7 @@ export const runLabAgent = async (options: AgentOptions): Promise<void> => {
     process.once('SIGINT', stop);
   });
   stopFollowing();
+  stopReadiness();
   server.close();
   frontend?.close();
   await traffic.stop();

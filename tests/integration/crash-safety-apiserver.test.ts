@@ -6,7 +6,11 @@
 // metrics within 5 s; the scenario's checks go on and the run finishes, graded. Then the API
 // stays down past the 10 s in which a controller that elects a leader must renew its lease: the
 // lab's controller manager and scheduler run on through the outage (with leader election they
-// exited for good, and a failed node was never drained again).
+// exited for good, and a failed node was never drained again). Last, KWOK itself stalls (SIGSTOP,
+// as under heavy load or with a laptop asleep) past the node grace period: the node controller
+// counts every node down and marks their pods not Ready, and once the heartbeats come back every
+// pod is Ready again within seconds, as a kubelet's sync would make it (KWOK alone never did:
+// every Deployment stayed unavailable for good).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +35,8 @@ const RESYNC_MS = 5_000;
 /** An outage past the 10 s lease renew deadline of a leader-elected controller. */
 const OUTAGE_MS = 12_000;
 const CONTROLLERS = ['kube-controller-manager', 'kube-scheduler'] as const;
+/** How soon after KWOK resumes every pod must be Ready again (nodes back, then the agent's sync). */
+const READY_AGAIN_MS = 30_000;
 
 let lab: LabContext;
 let core: Awaited<ReturnType<typeof startCoreClient>> | undefined;
@@ -259,4 +265,56 @@ describe('the API server killed and restarted under a watching server, scenario 
       expect(isAlive(was!), `${component} running`).toBe(true);
     }
   }, 180_000);
+
+  it('sets every pod Ready again once the nodes are back after KWOK stalled past the grace period', async () => {
+    interface PodList {
+      items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[];
+    }
+    interface DeploymentList {
+      items: {
+        metadata: { name: string };
+        spec: { replicas?: number };
+        status: { availableReplicas?: number };
+      }[];
+    }
+    const notReady = async () =>
+      (await kubectlJson<PodList>(lab.kubeconfigPath, ['get', 'pods', '-n', 'shop'])).items
+        .filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        .map((p) => p.metadata.name);
+    const unavailable = async () =>
+      (await kubectlJson<DeploymentList>(lab.kubeconfigPath, ['get', 'deployments', '-n', 'shop'])).items
+        .filter((d) => (d.status.availableReplicas ?? 0) < (d.spec.replicas ?? 1))
+        .map((d) => d.metadata.name);
+    expect(await unavailable(), 'every shop Deployment available before the stall').toEqual([]);
+
+    const kwok = (await labProcesses(lab)).find((p) => p.component === 'kwok-controller');
+    expect(kwok, 'kwokctl pid file of kwok-controller').toBeDefined();
+    process.kill(kwok!.pid, 'SIGSTOP');
+    try {
+      // The fault as the lab sees it: no heartbeats, so the node controller marks the pods.
+      await waitFor(
+        'the node controller to mark shop pods not Ready',
+        notReady,
+        (n) => n.length > 0,
+        120_000,
+        {
+          intervalMs: 2_000,
+        },
+      );
+    } finally {
+      process.kill(kwok!.pid, 'SIGCONT');
+    }
+    await waitFor('every shop pod Ready again', notReady, (n) => n.length === 0, READY_AGAIN_MS, {
+      intervalMs: 1_000,
+    });
+    await waitFor(
+      'every shop Deployment available again',
+      unavailable,
+      (u) => u.length === 0,
+      READY_AGAIN_MS,
+      {
+        intervalMs: 1_000,
+      },
+    );
+  }, 300_000);
 });

@@ -1,15 +1,17 @@
 // Failing and healing a sim node: the fault label makes KWOK's node-not-ready stage stop the
 // node's heartbeat, as if its kubelet died; removing the label brings it back.
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { LabContext } from '../cluster-backend.ts';
 import { KartStreamError } from '../../errors/kartstream-error.ts';
 import { apiStatus, kubeClients, type KubeClients } from '../../kube/kube-client.ts';
-import { isNodeReady } from '../../kube/readiness.ts';
-import { strategicMergePatch } from '../../kube/patch-options.ts';
 import { sleep, waitUntil } from '../../tasks/wait.ts';
-import { LAB_TIMERS } from './kwokctl-config.ts';
-import { ignoreNotFound, mergePatch } from './patching.ts';
+import { mergePatch } from './patching.ts';
 import { FAULT_LABEL } from './pod-faults.ts';
+import {
+  isBackInService,
+  markedNotReadyByNodeController,
+  markPodsReady,
+  MONITOR_PERIOD_MS,
+} from './pod-readiness-sync.ts';
 
 /** Sets (or, with null, removes) the fault label of a node; a missing node is named. */
 export const labelSimNode = async (lab: LabContext, node: string, fault: string | null): Promise<void> => {
@@ -29,25 +31,6 @@ export const labelSimNode = async (lab: LabContext, node: string, fault: string 
   }
 };
 
-const NODE_DOWN_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
-const monitorPeriodMs = Number.parseInt(LAB_TIMERS.nodeMonitorPeriod, 10) * 1000;
-
-/** Ready, and the node controller has taken its not-ready/unreachable taints off. */
-const isBackInService = (node: V1Node): boolean =>
-  isNodeReady(node) && !(node.spec?.taints ?? []).some((t) => NODE_DOWN_TAINTS.has(t.key));
-
-/** Running and not Ready only because the node controller marked it so (its containers are ready). */
-const markedNotReadyByNodeController = (pod: V1Pod): boolean => {
-  const conditions = pod.status?.conditions ?? [];
-  return (
-    pod.status?.phase === 'Running' &&
-    !pod.metadata?.deletionTimestamp &&
-    !pod.metadata?.labels?.[FAULT_LABEL] &&
-    conditions.some((c) => c.type === 'Ready' && c.status !== 'True') &&
-    conditions.some((c) => c.type === 'ContainersReady' && c.status === 'True')
-  );
-};
-
 /** How long a healed node may take to be back in service before the heal fails. */
 const BACK_IN_SERVICE_MS = 60_000;
 
@@ -58,7 +41,8 @@ const BACK_IN_SERVICE_MS = 60_000;
  * puts its pods' Ready back on its next sync, KWOK's stages never do. So: wait until the
  * controller has the node back in service (its taints gone), let one monitor period pass for
  * marks already on their way, then make the node's healthy pods Ready again. Returns how many
- * pods it repaired.
+ * pods it repaired. (The lab agent does the same for any node that comes back, e.g. after KWOK
+ * stalled; this one makes a heal return with the pods Ready, also in a lab without the agent.)
  */
 export const resyncPodReadiness = async (clients: KubeClients, node: string): Promise<number> => {
   const back = await waitUntil(async () => isBackInService(await clients.core.readNode({ name: node })), {
@@ -73,23 +57,9 @@ export const resyncPodReadiness = async (clients: KubeClients, node: string): Pr
         fix: `see the node's conditions and taints with \`kubectl describe node ${node}\`, and the lab with \`npx kartstream doctor\``,
       },
     );
-  await sleep(monitorPeriodMs);
+  await sleep(MONITOR_PERIOD_MS);
   const pods = (await clients.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
   const stale = pods.filter(markedNotReadyByNodeController);
-  const now = new Date().toISOString();
-  await Promise.all(
-    stale.map((p) =>
-      clients.core
-        .patchNamespacedPodStatus(
-          {
-            name: p.metadata?.name ?? '',
-            namespace: p.metadata?.namespace ?? '',
-            body: { status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } },
-          },
-          strategicMergePatch,
-        )
-        .catch(ignoreNotFound),
-    ),
-  );
+  await markPodsReady(clients, stale);
   return stale.length;
 };
