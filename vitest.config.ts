@@ -9,7 +9,7 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
     // which ran every file one after another. All three projects share one group (and so one
     // worker count). A lab's file mostly waits on its lab's timers and alert windows; three at a
-    // time keep two cores busy after the first quarter hour (30-32 minutes in CI). Four took as
+    // time keep two cores busy after the first quarter hour (about 29 minutes in CI). Four took as
     // long, CPU-bound from the start, and failed under that load twice in four runs
     // (docs/decisions.md #19), so three it is. The longest files start first (the sequencer).
     maxWorkers: 3,
