@@ -285,16 +285,12 @@ describe('the API server killed and restarted under a watching server, scenario 
       (await kubectlJson<DeploymentList>(lab.kubeconfigPath, ['get', 'deployments', '-n', 'shop'])).items
         .filter((d) => (d.status.availableReplicas ?? 0) < (d.spec.replicas ?? 1))
         .map((d) => d.metadata.name);
-    // The outage of the case before may still be settling (the agent sets its marks right).
-    await waitFor(
-      'every shop Deployment available before the stall',
-      unavailable,
-      (u) => u.length === 0,
-      READY_AGAIN_MS,
-      {
+    const allAvailable = (when: string) =>
+      waitFor(`every shop Deployment available ${when}`, unavailable, (u) => u.length === 0, READY_AGAIN_MS, {
         intervalMs: 1_000,
-      },
-    );
+      });
+    // The outage of the case before may still be settling (the agent sets its marks right).
+    await allAvailable('before the stall');
 
     const kwok = (await labProcesses(lab)).find((p) => p.component === 'kwok-controller');
     expect(kwok, 'kwokctl pid file of kwok-controller').toBeDefined();
@@ -316,14 +312,6 @@ describe('the API server killed and restarted under a watching server, scenario 
     await waitFor('every shop pod Ready again', notReady, (n) => n.length === 0, READY_AGAIN_MS, {
       intervalMs: 1_000,
     });
-    await waitFor(
-      'every shop Deployment available again',
-      unavailable,
-      (u) => u.length === 0,
-      READY_AGAIN_MS,
-      {
-        intervalMs: 1_000,
-      },
-    );
+    await allAvailable('again');
   }, 300_000);
 });
