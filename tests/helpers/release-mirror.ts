@@ -72,7 +72,11 @@ export interface MirrorServer {
   requests: { path: string; range?: string }[];
   /** Paths (under the root, e.g. `/dl.k8s.io/...`) served with one byte changed. */
   tamper: Set<string>;
-  /** Paths whose first full request is cut after about half the bytes. */
+  /**
+   * Paths whose first full request is cut after about half the bytes. The client keeps what it has
+   * read before the close; Node's HTTP client holds up to ~80 KB unread, so a file whose half is
+   * smaller can come back with nothing to resume from.
+   */
   cut: Set<string>;
   /** Paths answered with 503 this many more times. */
   fail: Map<string, number>;
@@ -108,7 +112,10 @@ const serveFile = async (
   }
   const end = cut || stall ? Math.floor(size / 2) : size - 1;
   const stream = createReadStream(file, { start, end });
-  if (cut) stream.on('end', () => setTimeout(() => res.socket?.destroy(), 20));
+  // A clean close (FIN) once the half is handed to the socket: the client reads every byte sent.
+  // A reset would let the kernel drop what the client had not read yet, so under load the cut
+  // could come before any byte and the retry could not resume.
+  if (cut) stream.on('end', () => res.socket?.end());
   stream.pipe(res, { end: !cut && !stall });
 };
 

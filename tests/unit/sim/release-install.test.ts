@@ -131,7 +131,8 @@ describe.runIf(process.platform === 'linux')(
       await mkdir(join(dir, 'fakes'));
       for (const name of SIM_BINARY_NAMES) {
         fakes[name] = join(dir, 'fakes', name);
-        await writeFile(fakes[name], `#!/bin/sh\necho "${VERSION_LINE[name]}"\n# ${'x'.repeat(50_000)}\n`);
+        // 400 KB: the half a cut sends is more than the HTTP client holds unread (see MirrorServer.cut).
+        await writeFile(fakes[name], `#!/bin/sh\necho "${VERSION_LINE[name]}"\n# ${'x'.repeat(400_000)}\n`);
         await chmod(fakes[name], 0o755);
       }
       kwokEnv = await buildMirrorTree(join(dir, 'mirror'), fakes);
